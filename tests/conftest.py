@@ -1,0 +1,78 @@
+"""Fixtures: a migrated database per test (copied from one template), the app, a client."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from workshop.config import Settings
+from workshop.db import Database
+from workshop.migrate import upgrade
+
+from .factories import PASSWORD, make_planner
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "workshop.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, template_db: Path) -> Settings:
+    shutil.copy(template_db, tmp_path / "workshop.db")
+    return Settings(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'workshop.db'}",
+        secret_key="test-secret-key-not-for-production",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    from workshop.app import create_app
+
+    return create_app(settings, migrate=False)
+
+
+@pytest.fixture
+def database(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The app's database when the test uses the app, else one of its own."""
+    if "app" in request.fixturenames:
+        yield request.getfixturevalue("app").state.db
+        return
+    own = Database(settings.resolved_database_url())
+    yield own
+    own.dispose()
+
+
+@pytest.fixture
+def db(database: Database) -> Iterator[Session]:
+    """A session for arranging data and checking what is stored; commits on success."""
+    with database.unit_of_work() as session:
+        yield session
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def planner_client(client: TestClient, database: Database):  # type: ignore[no-untyped-def]
+    """A client logged in as a fresh planner; the planner is `planner_client.planner`."""
+    with database.unit_of_work() as session:
+        planner = make_planner(session)
+    response = client.post(
+        "/login", data={"username": planner.username, "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    client.planner = planner  # type: ignore[attr-defined]
+    return client

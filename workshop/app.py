@@ -1,0 +1,122 @@
+"""The app factory: settings, database, routers, static files and error handling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from workshop.config import STATIC_DIR, Settings, get_settings
+from workshop.db import Database
+from workshop.errors import DomainError, NotAuthenticated
+from workshop.i18n import t
+from workshop.live.broker import BROKER
+from workshop.mapping.offline import use_local_assets
+from workshop.migrate import upgrade
+from workshop.templating import is_htmx, render
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    """Build the app; the database is upgraded to the newest schema on start."""
+    settings = settings or get_settings()
+    url = settings.resolved_database_url()
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        upgrade(url)
+    use_local_assets()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        BROKER.attach(asyncio.get_running_loop())
+        yield
+        app.state.db.dispose()
+
+    app = FastAPI(title="workshop", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.db = Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    app.state.secret_key = settings.resolved_secret_key()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=app.state.secret_key,
+        session_cookie="ws_session",
+        max_age=60 * 60 * 12,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _include_routers(app)
+    _install_error_handlers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from workshop.accounts.routes import router as accounts
+    from workshop.assessments.routes import router as assessments
+    from workshop.assets.routes import router as assets
+    from workshop.live.routes import router as live
+    from workshop.proposals.routes import router as proposals
+    from workshop.service_log.routes import router as service_log
+    from workshop.workshops.routes import console, tablet
+
+    for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
+        app.include_router(router)
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def error_response(request: Request, status: int, message: str, code: str) -> Response:
+    """Answer an error as JSON, as an htmx partial, or as a full page."""
+    if _wants_json(request):
+        return JSONResponse({"detail": message, "code": code}, status_code=status)
+    template = "errors/_error.html" if is_htmx(request) else "errors/error.html"
+    return render(request, template, {"message": message, "status": status}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, NotAuthenticated) and not _wants_json(request):
+            if exc.key == "login.required":
+                target = "/login?next=" + quote(request.url.path)
+            else:
+                code = request.path_params.get("code")
+                target = f"/j/{code}" if code else "/join"
+            if exc.key != "login.failed":
+                if is_htmx(request):
+                    return Response(status_code=204, headers={"HX-Redirect": target})
+                return RedirectResponse(target, status_code=303)
+        return error_response(request, exc.status_code, t(exc.key, **exc.params), exc.key)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")}))
+        message = t("error.request_invalid", fields=fields)
+        return error_response(request, 422, message, "request.invalid")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error_response(request, 404, t("error.not_found"), "not_found")
+        return error_response(request, exc.status_code, str(exc.detail), "http")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return error_response(request, 500, t("error.server"), "server")

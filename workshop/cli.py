@@ -1,0 +1,198 @@
+"""The `workshop` command: serve, demo, create-planner, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+
+from workshop.config import MAPS_DIR, get_settings
+from workshop.db import Database
+from workshop.migrate import upgrade
+from workshop.templating import lan_address
+
+DEMO_DIR = MAPS_DIR / "demo"
+DEMO_USER, DEMO_PASSWORD = "demo", "demo-planner"
+
+
+def _database() -> Database:
+    settings = get_settings()
+    url = settings.resolved_database_url()
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(url)
+    return Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    _database().dispose()
+    print("数据库已升级到最新版本 / database upgraded")
+    return 0
+
+
+def cmd_create_planner(args: argparse.Namespace) -> int:
+    from workshop.accounts.service import create_planner
+    from workshop.errors import DomainError
+    from workshop.i18n import t
+
+    password = args.password or getpass.getpass("密码 / password: ")
+    database = _database()
+    try:
+        with database.unit_of_work() as db:
+            planner = create_planner(
+                db=db,
+                username=args.username,
+                password=password,
+                name=args.name or args.username,
+                discipline=args.discipline,
+                title=args.title,
+                organisation=args.organisation,
+            )
+            print(f"已创建规划师账号 / planner created: {planner.username}")
+    except DomainError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
+def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Load the fictional demo community, planner and workshop; return (code, title)."""
+    from workshop.accounts.models import Planner
+    from workshop.accounts.service import create_planner
+    from workshop.communities.models import Community
+    from workshop.workshops.models import Workshop
+    from workshop.workshops.service import create_workshop
+
+    meta = json.loads((DEMO_DIR / "community.json").read_text(encoding="utf-8"))
+    boundary = json.loads((DEMO_DIR / "boundary.geojson").read_text(encoding="utf-8"))
+    base = json.loads((DEMO_DIR / "base_layers.geojson").read_text(encoding="utf-8"))
+    planner = db.scalar(select(Planner).where(Planner.username == DEMO_USER))
+    if planner is None:
+        planner = create_planner(
+            db=db,
+            username=DEMO_USER,
+            password=DEMO_PASSWORD,
+            name=meta["planner"]["name"],
+            discipline="planner",
+            title="intermediate",
+            organisation=meta["planner"]["organisation"],
+        )
+    community = db.scalar(select(Community).where(Community.name == meta["name"]))
+    if community is None:
+        community = Community(
+            name=meta["name"],
+            district=meta["district"],
+            street=meta["street"],
+            boundary=boundary["features"][0]["geometry"],
+            base_layers=base,
+        )
+        db.add(community)
+        db.flush()
+    workshop = db.scalar(
+        select(Workshop).where(Workshop.community_id == community.id, Workshop.stage != "closed")
+    )
+    if workshop is None:
+        workshop = create_workshop(
+            db=db,
+            planner=planner,
+            community_id=community.id,
+            title=meta["workshop"]["title"],
+            on=date.today(),
+            place=meta["workshop"]["place"],
+        )
+    return workshop.join_code, workshop.title
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    database = _database()
+    with database.unit_of_work() as db:
+        code, title = load_demo(db)
+    database.dispose()
+    print("已载入虚构示例社区 / fictional demo community loaded")
+    print(f"  工作坊 / workshop: {title}  参与码 / join code: {code}")
+    print(f"  规划师账号 / planner login: {DEMO_USER} / {DEMO_PASSWORD}")
+    return 0
+
+
+def print_urls(host: str, port: int) -> None:
+    from workshop.workshops.models import Workshop
+
+    shown = lan_address() if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{shown}:{port}"
+    print("\n社区规划工作坊 workshop")
+    print(f"  规划师工作台 / planner console:  http://127.0.0.1:{port}/console")
+    print(f"  居民加入 / residents join:        {base}/join")
+    database = _database()
+    with database.unit_of_work(write=False) as db:
+        for ws in db.scalars(select(Workshop).where(Workshop.stage != "closed")):
+            print(f"  · {ws.title}")
+            print(f"      参与码 / join code:  {ws.join_code}   ({base}/j/{ws.join_code})")
+            print(
+                f"      投影 / projector:    http://127.0.0.1:{port}/console/workshops/{ws.id}/projector"
+            )
+    database.dispose()
+    print()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    print_urls(args.host, args.port)
+    uvicorn.run(
+        "workshop.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=3,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workshop", description="社区规划工作坊 workshop")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the server / 启动服务")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="load the fictional demo community / 载入示例")
+    demo.set_defaults(func=cmd_demo)
+
+    planner = sub.add_parser("create-planner", help="create a planner account / 创建规划师账号")
+    planner.add_argument("username")
+    planner.add_argument("--name", default="")
+    planner.add_argument("--password", default="", help="prompted for when omitted")
+    planner.add_argument(
+        "--discipline", default="planner", choices=["planner", "architect", "engineer"]
+    )
+    planner.add_argument(
+        "--title",
+        default="intermediate",
+        choices=["junior", "intermediate", "associate_senior", "senior"],
+    )
+    planner.add_argument("--organisation", default="")
+    planner.set_defaults(func=cmd_create_planner)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database / 升级数据库")
+    migrate.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

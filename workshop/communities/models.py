@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workshop.db import Base, UTCDateTime, utcnow
+
+
+class Community(Base):
+    """A neighbourhood (社区) with its boundary in WGS-84 GeoJSON (lon, lat)."""
+
+    __tablename__ = "community"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str] = mapped_column(String(100), default="")
+    street: Mapped[str] = mapped_column(String(100), default="")
+    boundary: Mapped[dict] = mapped_column(JSON)
+    # Context drawn under the assets when there are no tiles: a FeatureCollection whose
+    # features carry properties.kind in {road, building, green, water}.
+    base_layers: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,101 @@
+"""Typed dependencies: the request's unit of work, the planner and the participant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+
+from workshop.accounts.models import Planner
+from workshop.db import Database
+from workshop.errors import NotAuthenticated, NotFound
+from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.service import participant_by_token, workshop_by_code
+
+PARTICIPANT_COOKIE = "ws_participant"
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; committed before the response is sent."""
+    database: Database = request.app.state.db
+    with database.unit_of_work(write=request.method not in READ_METHODS) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+def current_planner(request: Request, db: DbSession) -> Planner:
+    planner_id = request.session.get("planner_id")
+    planner = db.get(Planner, planner_id) if planner_id else None
+    if planner is None:
+        raise NotAuthenticated("login.required")
+    return planner
+
+
+CurrentPlanner = Annotated[Planner, Depends(current_planner)]
+
+
+def planner_workshop(workshop_id: int, planner: CurrentPlanner, db: DbSession) -> Workshop:
+    """Load a workshop the logged-in planner runs, or 404 (never reveal others')."""
+    workshop = db.get(Workshop, workshop_id)
+    if workshop is None or workshop.planner_id != planner.id:
+        raise NotFound("workshop.not_found")
+    return workshop
+
+
+PlannerWorkshop = Annotated[Workshop, Depends(planner_workshop)]
+
+
+def code_workshop(code: str, db: DbSession) -> Workshop:
+    return workshop_by_code(db=db, code=code)
+
+
+CodeWorkshop = Annotated[Workshop, Depends(code_workshop)]
+
+
+def _serializer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.secret_key, salt="participant")
+
+
+def set_participant_cookie(request: Request, response: Response, participant: Participant) -> None:
+    value = _serializer(request).dumps({"w": participant.workshop_id, "t": participant.token})
+    response.set_cookie(
+        PARTICIPANT_COOKIE,
+        value,
+        max_age=60 * 60 * 24,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.cookie_secure,
+    )
+
+
+def optional_participant(
+    request: Request, workshop: CodeWorkshop, db: DbSession
+) -> Participant | None:
+    """Return the participant whose signed cookie belongs to this workshop, else None."""
+    raw = request.cookies.get(PARTICIPANT_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = _serializer(request).loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("w") != workshop.id:
+        return None
+    return participant_by_token(db=db, workshop=workshop, token=str(data.get("t")))
+
+
+def current_participant(
+    participant: Annotated[Participant | None, Depends(optional_participant)],
+) -> Participant:
+    if participant is None:
+        raise NotAuthenticated("join.required")
+    return participant
+
+
+CurrentParticipant = Annotated[Participant, Depends(current_participant)]

@@ -1,0 +1,67 @@
+"""Jinja2 templates, the htmx helper and the one render function routes use."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from workshop.assets.service import ASSET_CLASSES
+from workshop.config import TEMPLATES_DIR, get_settings
+from workshop.i18n import DEFAULT_LOCALE, label, t
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(
+    _=t,
+    label=label,
+    locale=DEFAULT_LOCALE,
+    asset_colours={key: c.colour for key, c in ASSET_CLASSES.items()},
+)
+templates.env.filters["percent"] = lambda v, digits=1: "—" if v is None else f"{v:.{digits}%}"
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page or a partial; every answer varies on HX-Request."""
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def lan_address() -> str:
+    """Return this laptop's address on the local network, or 127.0.0.1 if none."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # UDP connect sends nothing; it only asks the OS which interface would be used.
+        probe.connect(("10.255.255.255", 1))
+        return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def public_base(request: Request) -> str:
+    """Return the base URL tablets should use (never localhost when avoidable)."""
+    configured = get_settings().public_url
+    if configured:
+        return configured.rstrip("/")
+    parts = urlsplit(str(request.base_url))
+    host = parts.hostname or "127.0.0.1"
+    if host in ("localhost", "127.0.0.1", "::1"):
+        host = lan_address()
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"

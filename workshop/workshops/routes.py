@@ -1,0 +1,259 @@
+"""Console (planner) and tablet (resident) pages of a workshop."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from workshop.assets.service import ASSET_CLASSES, counts_by_class
+from workshop.communities.models import Community
+from workshop.deps import (
+    CodeWorkshop,
+    CurrentParticipant,
+    CurrentPlanner,
+    DbSession,
+    PlannerWorkshop,
+    optional_participant,
+    set_participant_cookie,
+)
+from workshop.errors import Invalid, NotFound
+from workshop.i18n import t
+from workshop.mapping.maps import community_map, embed
+from workshop.proposals.service import open_proposals, supported_ids, tally
+from workshop.templating import is_htmx, public_base, render
+from workshop.workshops import service
+from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.stages import advance_stage
+
+console = APIRouter(prefix="/console")
+tablet = APIRouter()
+
+
+def join_url(request: Request, workshop: Workshop) -> str:
+    return f"{public_base(request)}/j/{workshop.join_code}"
+
+
+def _stats(db: DbSession, workshop: Workshop) -> dict:
+    groups = service.participants_by_group(db=db, workshop=workshop)
+    rows, voters = tally(db=db, workshop=workshop)
+    return {
+        "participants": sum(n for _, n in groups),
+        "groups": groups,
+        "asset_counts": counts_by_class(db=db, workshop=workshop),
+        "proposal_count": len(rows),
+        "voters": voters,
+    }
+
+
+# --- planner console -------------------------------------------------------------
+
+
+@console.get("")
+def console_home(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
+    communities = list(db.scalars(select(Community).order_by(Community.name)))
+    context = {
+        "planner": planner,
+        "communities": communities,
+        "workshops": service.workshops_of(db=db, planner=planner),
+        "default_groups": "\n".join(service.DEFAULT_GROUPS),
+        "today": date.today().isoformat(),
+    }
+    return render(request, "workshops/console.html", context)
+
+
+@console.post("/workshops")
+def create_workshop(
+    planner: CurrentPlanner,
+    db: DbSession,
+    community_id: Annotated[int, Form()],
+    title: Annotated[str, Form(max_length=200)],
+    on: Annotated[str, Form(alias="date")],
+    place: Annotated[str, Form(max_length=200)] = "",
+    groups: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise Invalid("workshop.date_invalid") from None
+    workshop = service.create_workshop(
+        db=db,
+        planner=planner,
+        community_id=community_id,
+        title=title,
+        on=day,
+        place=place,
+        groups=groups.splitlines() if groups.strip() else None,
+    )
+    return RedirectResponse(f"/console/workshops/{workshop.id}", status_code=303)
+
+
+@console.get("/workshops/{workshop_id}")
+def workshop_console(
+    request: Request, workshop: PlannerWorkshop, planner: CurrentPlanner, db: DbSession
+) -> Response:
+    context = {
+        "planner": planner,
+        "workshop": workshop,
+        "next_stage": service.next_stage(workshop.stage),
+        "stages": service.STAGES,
+        "join_url": join_url(request, workshop),
+        **_stats(db, workshop),
+    }
+    return render(request, "workshops/workshop.html", context)
+
+
+@console.get("/workshops/{workshop_id}/_stats")
+def workshop_stats(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    return render(request, "workshops/_stats.html", {"workshop": workshop, **_stats(db, workshop)})
+
+
+@console.post("/workshops/{workshop_id}/stage")
+def advance(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    expected: Annotated[str, Form(max_length=16)],
+) -> Response:
+    advance_stage(db=db, workshop=workshop, expected=expected)
+    target = f"/console/workshops/{workshop.id}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def stage_check(workshop: Workshop, seen: str) -> Response:
+    """Tell a page to reload (HX-Refresh) when the stage it shows is no longer current."""
+    if seen == workshop.stage:
+        return Response(status_code=204)
+    return Response(status_code=204, headers={"HX-Refresh": "true"})
+
+
+@console.get("/workshops/{workshop_id}/_stage")
+def console_stage(workshop: PlannerWorkshop, seen: str = "") -> Response:
+    return stage_check(workshop, seen)
+
+
+@console.get("/workshops/{workshop_id}/qr.svg")
+def qr_code(request: Request, workshop: PlannerWorkshop) -> Response:
+    """The join URL as a QR code, drawn on the server (no network, no JS)."""
+    svg = segno.make(join_url(request, workshop), error="m").svg_inline(scale=8, border=2)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@console.get("/workshops/{workshop_id}/projector")
+def projector(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    context = {
+        "workshop": workshop,
+        "map": embed(community_map(workshop.community)),
+        "asset_classes": ASSET_CLASSES,
+        "join_url": join_url(request, workshop),
+        **_projector_context(db, workshop),
+    }
+    return render(request, "projector/projector.html", context)
+
+
+def _projector_context(db: DbSession, workshop: Workshop) -> dict:
+    rows, voters = tally(db=db, workshop=workshop)
+    return {
+        "rows": rows,
+        "voters": voters,
+        "participants": sum(n for _, n in service.participants_by_group(db=db, workshop=workshop)),
+    }
+
+
+@console.get("/workshops/{workshop_id}/projector/_board")
+def projector_board(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    context = {"workshop": workshop, **_projector_context(db, workshop)}
+    return render(request, "projector/_board.html", context)
+
+
+# --- resident tablets --------------------------------------------------------------
+
+
+@tablet.get("/")
+def home() -> Response:
+    return RedirectResponse("/join", status_code=303)
+
+
+@tablet.get("/join")
+def join_page(request: Request) -> Response:
+    return render(request, "tablet/join.html", {})
+
+
+@tablet.post("/join")
+def join_by_code(
+    request: Request, db: DbSession, code: Annotated[str, Form(max_length=32)]
+) -> Response:
+    try:
+        workshop = service.workshop_by_code(db=db, code=code)
+    except NotFound as exc:  # show the form again, with the code kept
+        context = {"error": t(exc.key), "code": code}
+        return render(request, "tablet/join.html", context, status_code=exc.status_code)
+    return RedirectResponse(f"/j/{workshop.join_code}", status_code=303)
+
+
+@tablet.get("/j/{code}")
+def welcome(request: Request, workshop: CodeWorkshop, db: DbSession) -> Response:
+    if optional_participant(request, workshop, db) is not None:
+        return RedirectResponse(f"/w/{workshop.join_code}", status_code=303)
+    return render(request, "tablet/welcome.html", {"workshop": workshop})
+
+
+@tablet.post("/j/{code}")
+def join(
+    request: Request,
+    workshop: CodeWorkshop,
+    db: DbSession,
+    nickname: Annotated[str, Form(max_length=64)] = "",
+    group: Annotated[str, Form(max_length=64)] = "",
+    consent: Annotated[bool, Form()] = False,
+) -> Response:
+    participant = service.join(
+        db=db, workshop=workshop, nickname=nickname, group=group, consent=consent
+    )
+    response = RedirectResponse(f"/w/{workshop.join_code}", status_code=303)
+    set_participant_cookie(request, response, participant)
+    return response
+
+
+def tablet_context(db: DbSession, workshop: Workshop, participant: Participant) -> dict:
+    context: dict = {"workshop": workshop, "participant": participant}
+    if workshop.stage == "mapping":
+        context["map"] = embed(community_map(workshop.community))
+        context["asset_classes"] = ASSET_CLASSES
+    elif workshop.stage in ("proposals", "voting"):
+        context["proposals"] = open_proposals(db=db, workshop=workshop)
+        context["supported"] = supported_ids(db=db, workshop=workshop, participant=participant)
+    return context
+
+
+@tablet.get("/w/{code}")
+def tablet_page(
+    request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
+) -> Response:
+    return render(request, "tablet/tablet.html", tablet_context(db, workshop, participant))
+
+
+@tablet.get("/w/{code}/_stage")
+def tablet_stage(workshop: CodeWorkshop, _who: CurrentParticipant, seen: str = "") -> Response:
+    return stage_check(workshop, seen)
+
+
+@tablet.post("/w/{code}/satisfaction")
+def rate(
+    request: Request,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    db: DbSession,
+    rating: Annotated[str, Form(max_length=16)],
+    comment: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    service.rate_service(
+        db=db, workshop=workshop, participant=participant, rating=rating, comment=comment
+    )
+    return render(request, "tablet/_rated.html", {"rating": rating})
