@@ -29,7 +29,15 @@
   document.addEventListener("htmx:sseError", function () {
     document.body.classList.add("offline");
   });
+  // Events sent before the stream opened (page still loading) or while it was down are
+  // lost: whenever the stream opens, re-fetch every live part once.
   document.addEventListener("htmx:sseOpen", function () {
     document.body.classList.remove("offline");
+    document.querySelectorAll("[hx-trigger*='sse:']").forEach(function (el) {
+      const match = el.getAttribute("hx-trigger").match(/sse:[a-z]+/);
+      if (match) {
+        window.htmx.trigger(el, match[0]);
+      }
+    });
   });
 })();

@@ -26,7 +26,8 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# scope="function": commit before the response is sent, so an acknowledged write is stored.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def current_planner(request: Request, db: DbSession) -> Planner:

@@ -52,7 +52,7 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     tablet.get_by_label("我已阅读并同意").check()
     shot(tablet, "tablet-welcome")
     tablet.get_by_role("button", name="加入").click()
-    expect(tablet.locator("h1")).to_have_text("资产地图")
+    expect(tablet.locator(".tablet-head h1")).to_have_text("资产地图")
 
     # Tap the middle of the map to pin, choose a class, name it, save.
     tablet.locator("#map_workshop").click(position={"x": 360, "y": 300})
@@ -70,14 +70,15 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     shot(projector, "projector-mapping")
 
     _advance(console)  # → proposals; the tablet follows by itself
-    expect(tablet.locator("h1")).to_have_text("提出建议")
+    expect(tablet.locator(".tablet-head h1")).to_have_text("提出建议")
+    expect(projector.locator(".pj-title")).to_have_text("提出建议")
     tablet.get_by_label("建议标题").fill("老茶馆门口增设休息座椅")
     tablet.get_by_role("button", name="提交建议").click()
     expect(tablet.locator("#proposal-result")).to_contain_text("已提交")
     expect(projector.locator("ul.wall")).to_contain_text("老茶馆门口增设休息座椅")
 
     _advance(console)  # → voting
-    expect(tablet.locator("h1")).to_have_text("投票")
+    expect(tablet.locator(".tablet-head h1")).to_have_text("投票")
     expect(projector.locator(".pj-title")).to_have_text("投票")
     projector.evaluate("window.__still_here = true")
     supporters = projector.locator("[data-testid^=supporters-]")
@@ -96,7 +97,7 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     assert projector.evaluate("window.__still_here") is True
 
     _advance(console)  # → satisfaction
-    expect(tablet.locator("h1")).to_have_text("满意度")
+    expect(tablet.locator(".tablet-head h1")).to_have_text("满意度")
     tablet.get_by_text("基本满意").click()
     tablet.get_by_role("button", name="提交").click()
     expect(tablet.locator("#rating-result")).to_contain_text("谢谢您的评价")

@@ -92,6 +92,7 @@ def test_forged_or_foreign_participant_cookie_is_refused(client, planner_client,
     resident = TestClient(client.app)
     join(resident, code_a)
     assert resident.get(f"/w/{code_b}", follow_redirects=False).status_code == 303
+    resident.cookies.clear()
     resident.cookies.set("ws_participant", "forged.value")
     assert resident.get(f"/w/{code_a}", follow_redirects=False).status_code == 303
 
@@ -218,3 +219,5 @@ def test_qr_code_is_svg_with_the_join_url(planner_client, database):
     response = planner_client.get(f"/console/workshops/{ws_id}/qr.svg")
     assert response.headers["content-type"].startswith("image/svg+xml")
     assert response.text.lstrip().startswith("<svg")
+    # Shown through <img>, an SVG needs its namespace or the browser draws nothing.
+    assert 'xmlns="http://www.w3.org/2000/svg"' in response.text

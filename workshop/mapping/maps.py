@@ -36,6 +36,7 @@ def community_map(community: Community) -> folium.Map:
         control_scale=True,
         prefer_canvas=False,
         zoom_control=True,
+        attribution_control=False,  # its link points to leafletjs.com; we are offline
     )
     m._name, m._id = "map", MAP_NAME
     for kind, style in BASE_STYLES.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Annotated
 
@@ -32,6 +33,13 @@ from workshop.workshops.stages import advance_stage
 
 console = APIRouter(prefix="/console")
 tablet = APIRouter()
+
+
+def go_to(request: Request, target: str) -> Response:
+    """Navigate after a successful form: htmx follows HX-Redirect, plain forms a 303."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 def join_url(request: Request, workshop: Workshop) -> str:
@@ -68,6 +76,7 @@ def console_home(request: Request, planner: CurrentPlanner, db: DbSession) -> Re
 
 @console.post("/workshops")
 def create_workshop(
+    request: Request,
     planner: CurrentPlanner,
     db: DbSession,
     community_id: Annotated[int, Form()],
@@ -89,7 +98,7 @@ def create_workshop(
         place=place,
         groups=groups.splitlines() if groups.strip() else None,
     )
-    return RedirectResponse(f"/console/workshops/{workshop.id}", status_code=303)
+    return go_to(request, f"/console/workshops/{workshop.id}")
 
 
 @console.get("/workshops/{workshop_id}")
@@ -120,10 +129,7 @@ def advance(
     expected: Annotated[str, Form(max_length=16)],
 ) -> Response:
     advance_stage(db=db, workshop=workshop, expected=expected)
-    target = f"/console/workshops/{workshop.id}"
-    if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": target})
-    return RedirectResponse(target, status_code=303)
+    return go_to(request, f"/console/workshops/{workshop.id}")
 
 
 def stage_check(workshop: Workshop, seen: str) -> Response:
@@ -141,8 +147,13 @@ def console_stage(workshop: PlannerWorkshop, seen: str = "") -> Response:
 @console.get("/workshops/{workshop_id}/qr.svg")
 def qr_code(request: Request, workshop: PlannerWorkshop) -> Response:
     """The join URL as a QR code, drawn on the server (no network, no JS)."""
-    svg = segno.make(join_url(request, workshop), error="m").svg_inline(scale=8, border=2)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    buffer = io.BytesIO()
+    segno.make(join_url(request, workshop), error="m").save(
+        buffer, kind="svg", scale=8, border=2, xmldecl=False
+    )
+    return Response(
+        buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )
 
 
 @console.get("/workshops/{workshop_id}/projector")
@@ -216,7 +227,7 @@ def join(
     participant = service.join(
         db=db, workshop=workshop, nickname=nickname, group=group, consent=consent
     )
-    response = RedirectResponse(f"/w/{workshop.join_code}", status_code=303)
+    response = go_to(request, f"/w/{workshop.join_code}")
     set_participant_cookie(request, response, participant)
     return response
 

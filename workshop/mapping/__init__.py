@@ -1,0 +1,1 @@
+"""Maps: folium builders (maps.py) and offline asset wiring (offline.py)."""

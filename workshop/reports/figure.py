@@ -1,0 +1,278 @@
+"""The asset map of the consensus report: an SVG drawn from numbers, in metres.
+
+Longitude/latitude (WGS-84) are projected with the shared local azimuthal equidistant
+projection (`workshop.geo.LocalProjection`) centred on the boundary's centroid, so
+distances on the figure are metres and the scale bar is true near the community. The
+SVG y axis points down, so northings are flipped. Every piece of text that comes from
+the content dict is escaped here; colours are accepted only as hex codes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import shapely
+from markupsafe import Markup, escape
+from shapely.geometry import MultiPoint, shape
+from shapely.geometry.base import BaseGeometry
+
+from workshop.geo import LocalProjection
+
+WIDTH = 680.0  # SVG user units of the map panel (the figure scales to the page width)
+MAP_HEIGHT = 440.0
+LEGEND_HEIGHT = 34.0
+PAD = 18.0
+MIN_EXTENT_M = 200.0  # a single point or a tiny community still gets a readable frame
+DOT_RADIUS = 3.6
+FALLBACK_COLOUR = "#757575"
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+
+
+def colour_or_default(value: object) -> str:
+    """Return a hex colour as given, or a neutral grey for anything else."""
+    return value if isinstance(value, str) and _HEX.fullmatch(value) else FALLBACK_COLOUR
+
+
+def nice_length(limit_m: float) -> float:
+    """Return the largest 1, 2 or 5 × 10ⁿ metres not longer than `limit_m` (at least 1 m)."""
+    if not math.isfinite(limit_m) or limit_m < 1:
+        return 1.0
+    exponent = math.floor(math.log10(limit_m))
+    for mantissa in (5, 2, 1):
+        length = mantissa * 10.0**exponent
+        if length <= limit_m * (1 + 1e-9):
+            return length
+    return 10.0**exponent  # pragma: no cover - 1 × 10ⁿ always fits
+
+
+def metres_label(length_m: float) -> str:
+    return f"{length_m:,.0f} 米" if length_m >= 1 else f"{length_m:g} 米"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Maps local metres (x east, y north) onto the SVG panel, same scale on both axes."""
+
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
+    scale: float  # SVG units per metre
+    offset_x: float
+    offset_y: float
+
+    @classmethod
+    def fit(
+        cls,
+        bounds: tuple[float, float, float, float],
+        width: float = WIDTH,
+        height: float = MAP_HEIGHT,
+        pad: float = PAD,
+    ) -> Frame:
+        minx, miny, maxx, maxy = bounds
+        cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+        half_w = max(maxx - minx, MIN_EXTENT_M) / 2
+        half_h = max(maxy - miny, MIN_EXTENT_M) / 2
+        minx, maxx, miny, maxy = cx - half_w, cx + half_w, cy - half_h, cy + half_h
+        scale = min((width - 2 * pad) / (maxx - minx), (height - 2 * pad) / (maxy - miny))
+        offset_x = (width - (maxx - minx) * scale) / 2
+        offset_y = (height - (maxy - miny) * scale) / 2
+        return cls(minx, miny, maxx, maxy, scale, offset_x, offset_y)
+
+    def svg_xy(self, x: float, y: float) -> tuple[float, float]:
+        return (
+            self.offset_x + (x - self.minx) * self.scale,
+            self.offset_y + (self.maxy - y) * self.scale,  # north up: flip y
+        )
+
+    def scale_bar(self, fraction: float = 0.25) -> tuple[float, float]:
+        """Return (length in metres, length in SVG units) of a round scale bar."""
+        metres = nice_length((self.maxx - self.minx) * fraction)
+        return metres, metres * self.scale
+
+
+def boundary_geometry(geojson: object) -> BaseGeometry | None:
+    """Return the boundary as a valid (Multi)Polygon, or None when absent or unusable."""
+    if not isinstance(geojson, dict):
+        return None
+    try:
+        geom = shape(geojson)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    return geom
+
+
+def _finite_lonlat(item: dict) -> tuple[float, float] | None:
+    lon, lat = item.get("lon"), item.get("lat")
+    try:
+        lon, lat = float(lon), float(lat)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None
+    return lon, lat
+
+
+def project_lonlats(
+    lonlats: Sequence[tuple[float, float]], projection: LocalProjection
+) -> list[tuple[float, float]]:
+    """Project (lon, lat) pairs to local metres (x east, y north)."""
+    if not lonlats:
+        return []
+    points = projection.to_metres(MultiPoint(list(lonlats)))
+    return [(float(x), float(y)) for x, y in shapely.get_coordinates(points)]
+
+
+def _ring_path(coords: Iterable[tuple[float, ...]], frame: Frame) -> str:
+    pts = [frame.svg_xy(c[0], c[1]) for c in coords]
+    head, *rest = pts
+    return f"M{head[0]:.1f},{head[1]:.1f}" + "".join(f"L{x:.1f},{y:.1f}" for x, y in rest) + "Z"
+
+
+def _polygons(geom: BaseGeometry) -> list:
+    if geom.geom_type == "Polygon":
+        return [geom]
+    return [g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
+
+
+def asset_map_svg(
+    boundary: object,
+    items: Sequence[dict],
+    classes: Sequence[dict],
+    *,
+    font_family: str,
+) -> Markup:
+    """Return an inline SVG (no namespace URL, so no http:// in the page) of the assets."""
+    boundary_ll = boundary_geometry(boundary)
+    located = [(ll, item) for item in items if (ll := _finite_lonlat(item)) is not None]
+    if boundary_ll is not None:
+        centre = boundary_ll.centroid
+        projection = LocalProjection(centre.x, centre.y)
+    elif located:
+        centre = MultiPoint([ll for ll, _ in located]).centroid
+        projection = LocalProjection(centre.x, centre.y)
+    else:
+        return Markup("")
+
+    boundary_m = projection.to_metres(boundary_ll) if boundary_ll is not None else None
+    points_m = project_lonlats([ll for ll, _ in located], projection)
+    extents = []
+    if boundary_m is not None:
+        extents.append(boundary_m.bounds)
+    if points_m:
+        extents.append(MultiPoint(points_m).bounds)
+    bounds = (
+        min(b[0] for b in extents),
+        min(b[1] for b in extents),
+        max(b[2] for b in extents),
+        max(b[3] for b in extents),
+    )
+    frame = Frame.fit(bounds)
+
+    colours = {c.get("key"): colour_or_default(c.get("colour")) for c in classes}
+    order = {c.get("key"): i for i, c in enumerate(classes)}
+    height = MAP_HEIGHT + LEGEND_HEIGHT
+    out: list[str] = [
+        f'<svg class="asset-map" viewBox="0 0 {WIDTH:.0f} {height:.0f}" '
+        f'width="{WIDTH:.0f}" height="{height:.0f}" role="img" '
+        f'font-family="{escape(font_family)}" font-size="12">',
+        "<title>社区资产分布图</title>",
+        f'<rect x="0.5" y="0.5" width="{WIDTH - 1:.0f}" height="{MAP_HEIGHT - 1:.0f}" '
+        'fill="#fbfaf7" stroke="#c9c4b8"/>',
+    ]
+    if boundary_m is not None:
+        d = "".join(
+            _ring_path(ring.coords, frame)
+            for poly in _polygons(boundary_m)
+            for ring in (poly.exterior, *poly.interiors)
+        )
+        out.append(
+            f'<path d="{d}" fill="#efe9da" fill-rule="evenodd" stroke="#6d5f45" '
+            'stroke-width="1.6" stroke-linejoin="round"/>'
+        )
+
+    # One path per class (a circle is two arcs), under it a white halo path: 2,000
+    # <circle> elements would cost WeasyPrint about a second; eight paths cost nothing.
+    # (A stroke on the dot path would paint later dots' outlines across earlier dots.)
+    # Classes are drawn in the legend's order, so the overlap is predictable.
+    centres: dict[object, list[tuple[float, float]]] = {}
+    for (x, y), (_, item) in zip(points_m, located, strict=True):
+        centres.setdefault(item.get("class"), []).append(frame.svg_xy(x, y))
+    for key in sorted(centres, key=lambda k: order.get(k, len(order))):
+        pts = centres[key]
+        halo = "".join(_dot(x, y, DOT_RADIUS + 0.8) for x, y in pts)
+        dots = "".join(_dot(x, y) for x, y in pts)
+        out.append(f'<path d="{halo}" fill="#ffffff"/>')
+        out.append(
+            f'<path class="dots" data-count="{len(pts)}" d="{dots}" '
+            f'fill="{colours.get(key, FALLBACK_COLOUR)}"/>'
+        )
+
+    out.append(_north_arrow(WIDTH - 34, 20))
+    out.append(_scale_bar(frame, 20, MAP_HEIGHT - 22))
+    out.append(_legend(classes, colours, MAP_HEIGHT))
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _dot(x: float, y: float, r: float = DOT_RADIUS) -> str:
+    """A closed circle as path data: move to its west point, two half-circle arcs."""
+    return f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
+
+
+def _north_arrow(x: float, y: float) -> str:
+    """A north arrow whose tip is at (x, y + 14); 北 above it."""
+    return (
+        f'<g transform="translate({x:.1f},{y:.1f})">'
+        '<text x="0" y="0" text-anchor="middle" font-size="13" font-weight="bold" '
+        'fill="#333333">北</text>'
+        '<path d="M0,6 L8,32 L0,26 Z" fill="#333333"/>'
+        '<path d="M0,6 L-8,32 L0,26 Z" fill="#ffffff" stroke="#333333" stroke-width="1"/>'
+        "</g>"
+    )
+
+
+def _scale_bar(frame: Frame, x: float, y: float) -> str:
+    metres, length = frame.scale_bar()
+    half = length / 2
+    return (
+        f'<g transform="translate({x:.1f},{y:.1f})">'
+        f'<rect x="-4" y="-18" width="{length + 8:.1f}" height="26" fill="#ffffff" '
+        'fill-opacity="0.8"/>'
+        f'<rect x="0" y="0" width="{half:.1f}" height="4" fill="#333333"/>'
+        f'<rect x="{half:.1f}" y="0" width="{half:.1f}" height="4" fill="#ffffff" '
+        'stroke="#333333" stroke-width="0.8"/>'
+        f'<rect x="0" y="0" width="{length:.1f}" height="4" fill="none" stroke="#333333" '
+        'stroke-width="0.8"/>'
+        '<text x="0" y="-5" text-anchor="middle" font-size="10" fill="#333333">0</text>'
+        f'<text x="{length:.1f}" y="-5" text-anchor="middle" font-size="10" '
+        f'fill="#333333">{escape(metres_label(metres))}</text>'
+        "</g>"
+    )
+
+
+def _legend(classes: Sequence[dict], colours: dict, top: float) -> str:
+    if not classes:
+        return ""
+    cell = WIDTH / len(classes)
+    parts = [f'<g transform="translate(0,{top + 22:.1f})">']
+    for i, c in enumerate(classes):
+        x = i * cell + 24
+        count = c.get("count")
+        text = f"{c.get('label') or c.get('key') or ''}（{count if count is not None else 0}）"
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="-4" r="5.5" fill="{colours.get(c.get("key"))}" '
+            'stroke="#ffffff" stroke-width="0.8"/>'
+            f'<text x="{x + 11:.1f}" y="0" font-size="12" fill="#333333">{escape(text)}</text>'
+        )
+    parts.append("</g>")
+    return "".join(parts)
