@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -9,6 +10,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from workshop.errors import Busy
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,6 +67,12 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer_bind = self.engine.execution_options(sqlite_immediate=True)
         self._write = sessionmaker(writer_bind, expire_on_commit=False)
+        # SQLite has one writer at a time. Its busy handler polls with back-off and is
+        # unfair: under a storm of 40 threads some writers time out while others win
+        # again and again. Queue this process's writers on a lock instead; the busy
+        # timeout still covers other processes (CLI, backups).
+        self._writer_lock = threading.Lock() if self.is_sqlite else None
+        self.writer_wait_s = max(busy_timeout_ms / 1000, 30.0)
 
     def session(self, *, write: bool = False) -> Session:
         return (self._write if write else self._read)()
@@ -71,6 +80,9 @@ class Database:
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
         """Yield a session; commit when the block succeeds, roll back when it raises."""
+        lock = self._writer_lock if write else None
+        if lock is not None and not lock.acquire(timeout=self.writer_wait_s):
+            raise Busy("error.busy")
         session = self.session(write=write)
         try:
             yield session
@@ -80,6 +92,8 @@ class Database:
             raise
         finally:
             session.close()
+            if lock is not None:
+                lock.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -34,3 +34,7 @@ class Conflict(DomainError):
 
 class NotAuthenticated(DomainError):
     status_code = 401
+
+
+class Busy(DomainError):
+    status_code = 503
