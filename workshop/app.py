@@ -22,6 +22,7 @@ from workshop.i18n import t
 from workshop.live.broker import BROKER
 from workshop.mapping.offline import use_local_assets
 from workshop.migrate import upgrade
+from workshop.security import SecurityMiddleware
 from workshop.templating import is_htmx, render
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+    app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
     _install_error_handlers(app)

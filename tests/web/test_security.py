@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workshop.workshops.models import Workshop
+
+from ..factories import make_community
+
+
+def test_cross_site_post_is_refused_and_changes_nothing(planner_client, database):
+    with database.unit_of_work() as s:
+        community = make_community(s)
+    form = {"community_id": community.id, "title": "伪造", "date": "2026-12-01"}
+    for header in (
+        {"Origin": "http://evil.example"},
+        {"Referer": "http://evil.example/x"},
+        {"Origin": "null"},
+    ):
+        response = planner_client.post("/console/workshops", data=form, headers=header)
+        assert response.status_code == 403
+        assert "其他网站" in response.json()["detail"]
+    with database.unit_of_work(write=False) as s:
+        assert s.scalars(select(Workshop)).first() is None
+    same = planner_client.post(
+        "/console/workshops",
+        data=form,
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert same.status_code == 303
+
+
+def test_security_headers_on_pages_and_static(client):
+    for path in ("/join", "/static/app.css", "/nowhere"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["x-frame-options"] == "DENY", path
+
+
+def test_session_and_participant_cookies_are_httponly_and_lax(client, database):
+    from ..factories import PASSWORD, make_planner, make_workshop
+
+    with database.unit_of_work() as s:
+        planner = make_planner(s)
+        code = make_workshop(s).join_code
+    login = client.post(
+        "/login", data={"username": planner.username, "password": PASSWORD}, follow_redirects=False
+    )
+    joined = client.post(f"/j/{code}", data={"consent": "true"}, follow_redirects=False)
+    for response, name in ((login, "ws_session"), (joined, "ws_participant")):
+        cookie = response.headers["set-cookie"].lower()
+        assert cookie.startswith(name) and "httponly" in cookie and "samesite=lax" in cookie
