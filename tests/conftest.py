@@ -17,6 +17,15 @@ from workshop.migrate import upgrade
 from .factories import PASSWORD, make_planner
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    from workshop.ratelimit import JOIN_CODES, LOGINS
+
+    JOIN_CODES.reset()
+    LOGINS.reset()
+    yield
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "workshop.db"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from workshop.accounts.models import Planner
 from workshop.db import Database
 from workshop.errors import NotAuthenticated, NotFound
+from workshop.ratelimit import JOIN_CODES
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import participant_by_token, workshop_by_code
 
@@ -52,8 +53,19 @@ def planner_workshop(workshop_id: int, planner: CurrentPlanner, db: DbSession) -
 PlannerWorkshop = Annotated[Workshop, Depends(planner_workshop)]
 
 
-def code_workshop(code: str, db: DbSession) -> Workshop:
-    return workshop_by_code(db=db, code=code)
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def code_workshop(code: str, request: Request, db: DbSession) -> Workshop:
+    """Load the workshop a join code names; wrong codes count against the device."""
+    key = client_key(request)
+    JOIN_CODES.check(key)
+    try:
+        return workshop_by_code(db=db, code=code)
+    except NotFound:
+        JOIN_CODES.fail(key)
+        raise
 
 
 CodeWorkshop = Annotated[Workshop, Depends(code_workshop)]

@@ -221,3 +221,21 @@ def test_qr_code_is_svg_with_the_join_url(planner_client, database):
     assert response.text.lstrip().startswith("<svg")
     # Shown through <img>, an SVG needs its namespace or the browser draws nothing.
     assert 'xmlns="http://www.w3.org/2000/svg"' in response.text
+
+
+def test_next_person_on_a_shared_tablet_starts_a_fresh_participant(
+    client, planner_client, database
+):
+    _, code = _workshop(database, planner_client.planner, stage="proposals")
+    tablet = TestClient(client.app)
+    join(tablet, code, nickname="王阿姨")
+    tablet.post(f"/w/{code}/proposals", data={"title": "增设休息座椅"})
+    handed_on = tablet.post(f"/w/{code}/next-person", follow_redirects=False)
+    assert handed_on.headers["location"] == f"/j/{code}"
+    assert tablet.get(f"/w/{code}", follow_redirects=False).status_code == 303
+    join(tablet, code, nickname="李大爷")
+    assert "李大爷" in tablet.get(f"/w/{code}").text
+    with database.unit_of_work(write=False) as s:
+        people = s.scalars(select(Participant).order_by(Participant.id)).all()
+        assert [p.nickname for p in people] == ["王阿姨", "李大爷"]
+        assert s.scalars(select(Proposal)).one().participant_id == people[0].id

@@ -50,3 +50,23 @@ def test_session_and_participant_cookies_are_httponly_and_lax(client, database):
     for response, name in ((login, "ws_session"), (joined, "ws_participant")):
         cookie = response.headers["set-cookie"].lower()
         assert cookie.startswith(name) and "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_guessing_join_codes_is_slowed_down_but_the_right_code_still_works_later(client):
+    for i in range(20):
+        assert client.post("/join", data={"code": f"ZZZZ{i:02d}"}).status_code == 404
+    blocked = client.post("/join", data={"code": "ZZZZZZ"})
+    assert blocked.status_code == 429 and "秒后再试" in blocked.text
+    assert client.get("/j/ZZZZZZ").status_code == 429
+
+
+def test_repeated_wrong_passwords_are_refused_for_a_while(client, database):
+    from ..factories import PASSWORD, make_planner
+
+    with database.unit_of_work() as s:
+        planner = make_planner(s)
+    for _ in range(10):
+        wrong = client.post("/login", data={"username": planner.username, "password": "x" * 9})
+        assert wrong.status_code == 401
+    right = client.post("/login", data={"username": planner.username, "password": PASSWORD})
+    assert right.status_code == 429 and "登录失败次数太多" in right.text

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from workshop.accounts.service import authenticate
-from workshop.deps import DbSession
+from workshop.deps import DbSession, client_key
 from workshop.errors import NotAuthenticated
 from workshop.i18n import t
+from workshop.ratelimit import LOGINS, TooManyAttempts
 from workshop.templating import render
 
 router = APIRouter()
@@ -34,11 +35,19 @@ def login(
     password: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form()] = "/console",
 ) -> Response:
+    key = f"{client_key(request)}|{username.strip().lower()}"
     try:
+        LOGINS.check(key)
         planner = authenticate(db=db, username=username, password=password)
-    except NotAuthenticated as exc:
-        context = {"next": _safe_next(next), "error": t(exc.key), "username": username}
-        return render(request, "accounts/login.html", context, status_code=401)
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        if isinstance(exc, NotAuthenticated):
+            LOGINS.fail(key)
+        context = {
+            "next": _safe_next(next),
+            "error": t(exc.key, **exc.params),
+            "username": username,
+        }
+        return render(request, "accounts/login.html", context, status_code=exc.status_code)
     request.session.clear()
     request.session["planner_id"] = planner.id
     return RedirectResponse(_safe_next(next), status_code=303)

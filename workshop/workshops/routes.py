@@ -14,11 +14,13 @@ from sqlalchemy import select
 from workshop.assets.service import ASSET_CLASSES, counts_by_class
 from workshop.communities.models import Community
 from workshop.deps import (
+    PARTICIPANT_COOKIE,
     CodeWorkshop,
     CurrentParticipant,
     CurrentPlanner,
     DbSession,
     PlannerWorkshop,
+    code_workshop,
     optional_participant,
     set_participant_cookie,
 )
@@ -26,6 +28,7 @@ from workshop.errors import Invalid, NotFound
 from workshop.i18n import t
 from workshop.mapping.maps import community_map, embed
 from workshop.proposals.service import open_proposals, supported_ids, tally
+from workshop.ratelimit import TooManyAttempts
 from workshop.templating import is_htmx, public_base, render
 from workshop.workshops import service
 from workshop.workshops.models import Participant, Workshop
@@ -201,9 +204,9 @@ def join_by_code(
     request: Request, db: DbSession, code: Annotated[str, Form(max_length=32)]
 ) -> Response:
     try:
-        workshop = service.workshop_by_code(db=db, code=code)
-    except NotFound as exc:  # show the form again, with the code kept
-        context = {"error": t(exc.key), "code": code}
+        workshop = code_workshop(code, request, db)
+    except (NotFound, TooManyAttempts) as exc:  # show the form again, with the code kept
+        context = {"error": t(exc.key, **exc.params), "code": code}
         return render(request, "tablet/join.html", context, status_code=exc.status_code)
     return RedirectResponse(f"/j/{workshop.join_code}", status_code=303)
 
@@ -248,6 +251,17 @@ def tablet_page(
     request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
 ) -> Response:
     return render(request, "tablet/tablet.html", tablet_context(db, workshop, participant))
+
+
+@tablet.post("/w/{code}/next-person")
+def next_person(workshop: CodeWorkshop) -> Response:
+    """Hand a shared tablet on: end this participant on the device, start a fresh join.
+
+    Everything the previous person submitted stays saved under their own token.
+    """
+    response = RedirectResponse(f"/j/{workshop.join_code}", status_code=303)
+    response.delete_cookie(PARTICIPANT_COOKIE)
+    return response
 
 
 @tablet.get("/w/{code}/_stage")
