@@ -76,6 +76,9 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     tablet.get_by_role("button", name="提交建议").click()
     expect(tablet.locator("#proposal-result")).to_contain_text("已提交")
     expect(projector.locator("ul.wall")).to_contain_text("老茶馆门口增设休息座椅")
+    expect(tablet.locator(".proposals")).to_contain_text("老茶馆门口增设休息座椅")
+    shot(tablet, "tablet-proposals")
+    shot(projector, "projector-proposals")
 
     _advance(console)  # → voting
     expect(tablet.locator(".tablet-head h1")).to_have_text("投票")
@@ -101,6 +104,7 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     tablet.get_by_text("基本满意").click()
     tablet.get_by_role("button", name="提交").click()
     expect(tablet.locator("#rating-result")).to_contain_text("谢谢您的评价")
+    shot(tablet, "tablet-satisfaction")
     _advance(console)  # → closed
     expect(console.get_by_role("link", name="共识报告（PDF）")).to_be_visible()
     shot(console, "console-closed")
