@@ -20,4 +20,12 @@ fi
 [ -d .venv ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
-exec .venv/bin/python -m pytest "$@"
+# SQLite (the laptop default) always; PostgreSQL too when WORKSHOP_TEST_POSTGRES_URL names
+# a database the tests may wipe (its public schema is recreated per test).
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+if [ -n "${WORKSHOP_TEST_POSTGRES_URL:-}" ]; then
+  echo "== the same tests on PostgreSQL: ${WORKSHOP_TEST_POSTGRES_URL}"
+  WORKSHOP_TEST_DATABASE_URL="$WORKSHOP_TEST_POSTGRES_URL" .venv/bin/python -m pytest "$@" || status=$?
+fi
+exit $status

@@ -29,11 +29,18 @@
   document.addEventListener("htmx:sseError", function () {
     document.body.classList.add("offline");
   });
-  // Events sent before the stream opened (page still loading) or while it was down are
-  // lost: whenever the stream opens, re-fetch every live part once.
+  // Events sent while the stream was down are lost: after a reconnect, re-fetch every
+  // live part once. On the first open, only the parts marked data-live-initial (read-only
+  // views: projector, console) re-fetch, to cover events sent while the page loaded; a
+  // tablet's own controls are not re-fetched, so a stale copy cannot overwrite a vote
+  // the resident has just made.
+  let opened = false;
   document.addEventListener("htmx:sseOpen", function () {
+    const reconnect = opened || document.body.classList.contains("offline");
+    opened = true;
     document.body.classList.remove("offline");
-    document.querySelectorAll("[hx-trigger*='sse:']").forEach(function (el) {
+    const selector = reconnect ? "[hx-trigger*='sse:']" : "[data-live-initial]";
+    document.querySelectorAll(selector).forEach(function (el) {
       const match = el.getAttribute("hx-trigger").match(/sse:[a-z]+/);
       if (match) {
         window.htmx.trigger(el, match[0]);

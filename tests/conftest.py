@@ -1,13 +1,20 @@
-"""Fixtures: a migrated database per test (copied from one template), the app, a client."""
+"""Fixtures: a migrated database per test, the app, a client.
+
+SQLite by default: one migrated template file, copied per test. Set
+WORKSHOP_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run
+the same tests on PostgreSQL: its public schema is dropped and migrated per test.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from workshop.config import Settings
@@ -33,14 +40,33 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+TEST_DATABASE_URL = os.environ.get("WORKSHOP_TEST_DATABASE_URL", "")
+
+
+def _fresh_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, template_db: Path) -> Settings:
-    shutil.copy(template_db, tmp_path / "workshop.db")
+def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    if TEST_DATABASE_URL:
+        _fresh_postgres(TEST_DATABASE_URL)
+        url = TEST_DATABASE_URL
+    else:
+        shutil.copy(request.getfixturevalue("template_db"), tmp_path / "workshop.db")
+        url = f"sqlite:///{tmp_path / 'workshop.db'}"
     return Settings(
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'workshop.db'}",
-        secret_key="test-secret-key-not-for-production",
+        data_dir=tmp_path, database_url=url, secret_key="test-secret-key-not-for-production"
     )
+
+
+def pytest_report_header() -> str:
+    return f"workshop test database: {TEST_DATABASE_URL or 'SQLite file per test'}"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from workshop.assets.service import ASSET_CLASSES
@@ -39,6 +39,15 @@ def render(
     response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def partial_or_back(
+    request: Request, name: str, context: dict[str, Any], *, back: str, status_code: int = 200
+) -> Response:
+    """Answer htmx with the partial; a plain form post (htmx not loaded yet) goes back."""
+    if is_htmx(request):
+        return render(request, name, context, status_code=status_code)
+    return RedirectResponse(back, status_code=303)
 
 
 def lan_address() -> str:

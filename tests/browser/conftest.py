@@ -50,7 +50,7 @@ class Server:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path, settings) -> Iterator[Server]:  # type: ignore[no-untyped-def]
     """`workshop demo` then `workshop serve` in a child process, on a free port."""
     port = _free_port()
     env = os.environ | {

@@ -239,3 +239,16 @@ def test_next_person_on_a_shared_tablet_starts_a_fresh_participant(
         people = s.scalars(select(Participant).order_by(Participant.id)).all()
         assert [p.nickname for p in people] == ["王阿姨", "李大爷"]
         assert s.scalars(select(Proposal)).one().participant_id == people[0].id
+
+
+def test_plain_form_posts_work_before_htmx_has_loaded(client, planner_client, database):
+    ws_id, code = _workshop(database, planner_client.planner, stage="proposals")
+    resident = TestClient(client.app)
+    join(resident, code)
+    r = resident.post(f"/w/{code}/proposals", data={"title": "路灯"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/w/{code}"
+    planner_client.post(f"/console/workshops/{ws_id}/stage", data={"expected": "proposals"})
+    with database.unit_of_work(write=False) as s:
+        pid = s.scalars(select(Proposal.id)).one()
+    page = resident.post(f"/w/{code}/proposals/{pid}/support", data={"support": "true"})
+    assert page.status_code == 200 and "已支持" in page.text

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 from workshop.assets.service import assets_of, feature_collection, pin_asset
 from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession, PlannerWorkshop
-from workshop.templating import render
+from workshop.templating import partial_or_back
 from workshop.workshops.models import Workshop
 
 router = APIRouter()
@@ -35,7 +35,13 @@ def add_asset(
         lat=lat,
         description=description,
     )
-    return render(request, "assets/_saved.html", {"asset": asset}, status_code=201)
+    return partial_or_back(
+        request,
+        "assets/_saved.html",
+        {"asset": asset},
+        back=f"/w/{workshop.join_code}",
+        status_code=201,
+    )
 
 
 def _geojson(db: DbSession, workshop: Workshop) -> Response:

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession
 from workshop.proposals.service import open_proposals, set_support, submit_proposal, supported_ids
-from workshop.templating import render
+from workshop.templating import partial_or_back, render
 
 router = APIRouter()
 
@@ -24,7 +24,9 @@ def add_proposal(
     proposal = submit_proposal(
         db=db, workshop=workshop, participant=participant, title=title, description=description
     )
-    return render(request, "proposals/_saved.html", {"proposal": proposal}, status_code=201)
+    context = {"proposal": proposal}
+    back = f"/w/{workshop.join_code}"
+    return partial_or_back(request, "proposals/_saved.html", context, back=back, status_code=201)
 
 
 @router.get("/w/{code}/proposals/_list")
@@ -56,4 +58,5 @@ def support(
         support=support,
     )
     context = {"workshop": workshop, "proposal_id": proposal_id, "supported": vote.value > 0}
-    return render(request, "proposals/_support.html", context)
+    back = f"/w/{workshop.join_code}"
+    return partial_or_back(request, "proposals/_support.html", context, back=back)

@@ -29,7 +29,7 @@ from workshop.i18n import t
 from workshop.mapping.maps import community_map, embed
 from workshop.proposals.service import open_proposals, supported_ids, tally
 from workshop.ratelimit import TooManyAttempts
-from workshop.templating import is_htmx, public_base, render
+from workshop.templating import is_htmx, partial_or_back, public_base, render
 from workshop.workshops import service
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.stages import advance_stage
@@ -281,4 +281,5 @@ def rate(
     service.rate_service(
         db=db, workshop=workshop, participant=participant, rating=rating, comment=comment
     )
-    return render(request, "tablet/_rated.html", {"rating": rating})
+    back = f"/w/{workshop.join_code}"
+    return partial_or_back(request, "tablet/_rated.html", {"rating": rating}, back=back)
