@@ -130,6 +130,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "assessment.supporters": "支持人数",
         "assessment.support_share": "支持率",
         "assessment.count": "数量",
+        "assessment.verdict": "共识判断",
+        "assessment.dissent": "持不同意见的群体",
+        "assessment.rules_note": (
+            "共识判断规则：赞成比例不低于 {threshold}，且投票人数不少于 {min_voters} 人的"
+            "任何居民群体赞成比例都不低于 {floor}；投票不足 {quorum} 人为“参与不足”。"
+        ),
         "assessment.group": "身份",
         "assessment.class": "类别",
         "assessment.rate": "满意率",
@@ -210,6 +216,7 @@ LABELS: dict[str, dict[str, str]] = {
         "community_building": "社区营造",
     },
     "group": {"none": "未填写"},
+    "verdict": {"consensus": "形成共识", "contested": "存在分歧", "insufficient": "参与不足"},
 }
 
 

@@ -239,3 +239,26 @@ def test_satisfaction_answer_can_be_changed_once_per_person(db):
         "counts": {"satisfied": 0, "basic": 1, "unsatisfied": 0},
         "rate": 1.0,
     }
+
+
+def test_consensus_by_proposal_reads_groups_from_the_vote_rows(db):
+    from workshop.proposals.consensus import Verdict
+    from workshop.proposals.service import consensus_by_proposal
+
+    workshop, (a, b, c) = _voting_workshop(db)
+    old = [make_participant(db, workshop, group="老年居民") for _ in range(4)]
+    shops = [make_participant(db, workshop, group="商户") for _ in range(3)]
+    plan = {a.id: old + shops[:1], b.id: old + shops}
+    for pid, people in plan.items():
+        for p in people:
+            set_support(db=db, workshop=workshop, participant=p, proposal_id=pid, support=True)
+    result = consensus_by_proposal(db=db, workshop=workshop)
+    # a: 5 of 7 voters (71 %), but 商户 only 1 of 3 → contested, 商户 dissents.
+    assert result[a.id].verdict is Verdict.CONTESTED
+    assert result[a.id].dissenting_groups == ("商户",)
+    assert result[a.id].agreement == pytest.approx(5 / 7)
+    # b: everyone → consensus; Pol.is (5/6)·(4/5) = 2/3.
+    assert result[b.id].verdict is Verdict.CONSENSUS
+    assert result[b.id].polis == pytest.approx(2 / 3)
+    # c: nobody supports it: 0 of 7 → contested (agreement 0).
+    assert result[c.id].verdict is Verdict.CONTESTED and result[c.id].agreement == 0

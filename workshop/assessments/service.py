@@ -10,7 +10,8 @@ from workshop.assets.service import ASSET_CLASSES, assets_of, counts_by_class
 from workshop.db import utcnow
 from workshop.errors import NotFound
 from workshop.i18n import label
-from workshop.proposals.service import tally
+from workshop.proposals.consensus import Assessment
+from workshop.proposals.service import DEFAULT_RULES, consensus_by_proposal, tally
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import participants_by_group, satisfaction_summary
 
@@ -21,6 +22,7 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
     counts = counts_by_class(db=db, workshop=workshop)
     assets = assets_of(db=db, workshop=workshop)
     rows, voters = tally(db=db, workshop=workshop)
+    verdicts = consensus_by_proposal(db=db, workshop=workshop)
     groups = participants_by_group(db=db, workshop=workshop)
     return {
         "generated_at": utcnow().isoformat(timespec="seconds"),
@@ -78,6 +80,12 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
             "method": "approval",
             "method_label": label("method", "approval"),
             "voters": voters,
+            "rules": {
+                "agreement_threshold": round(DEFAULT_RULES.agreement_threshold, 4),
+                "group_min_voters": DEFAULT_RULES.group_min_voters,
+                "group_floor": DEFAULT_RULES.group_floor,
+                "quorum": DEFAULT_RULES.quorum,
+            },
         },
         "proposals": [
             {
@@ -86,10 +94,26 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
                 "description": r.description,
                 "supporters": r.supporters,
                 "support_share": round(r.support_share, 4),
+                **_consensus(verdicts[r.proposal_id]),
             }
             for r in rows
         ],
         "satisfaction": satisfaction_summary(db=db, workshop=workshop),
+    }
+
+
+def _consensus(result: Assessment) -> dict:
+    def rounded(x: float | None) -> float | None:
+        return None if x is None else round(x, 4)
+
+    return {
+        "verdict": result.verdict.value,
+        "verdict_label": label("verdict", result.verdict.value),
+        "agreement": rounded(result.agreement),
+        "consensus_polis": rounded(result.polis),
+        "consensus_normalised": rounded(result.normalised),
+        "significant": result.significant,
+        "dissenting_groups": list(result.dissenting_groups),
     }
 
 

@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 from workshop.db import utcnow
 from workshop.errors import Forbidden, Invalid, NotFound
 from workshop.live.broker import announce
+from workshop.proposals.consensus import Assessment, GroupCounts, Rules, assess
 from workshop.proposals.models import Proposal, Vote, VotingRound
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import require_stage
 
 TITLE_MAX = 80
+# Until workshops carry their own rules (issue 4), every workshop uses the defaults.
+DEFAULT_RULES = Rules()
 DESCRIPTION_MAX = 1000
 
 
@@ -161,3 +164,46 @@ def tally(*, db: Session, workshop: Workshop) -> tuple[list[TallyRow], int]:
         share = n / voters if voters else 0.0
         rows.append(TallyRow(p.id, p.title, p.description, n, share, rank))
     return rows, voters or 0
+
+
+def consensus_by_proposal(
+    *, db: Session, workshop: Workshop, rules: Rules = DEFAULT_RULES
+) -> dict[int, Assessment]:
+    """Return the consensus assessment of each open proposal in the latest round.
+
+    Approval voting: in each resident group, "agree" is a supporter of the proposal and
+    "disagree" is a group member who voted in the round but not for it.
+    """
+    voting_round = current_round(db=db, workshop=workshop)
+    proposals = open_proposals(db=db, workshop=workshop)
+    if voting_round is None:
+        return {p.id: assess([], rules) for p in proposals}
+    in_round = (Vote.round_id == voting_round.id, Vote.value > 0)
+    joined = select(Participant.group).join(Vote, Vote.participant_id == Participant.id)
+    group_voters = dict(
+        db.execute(
+            joined.add_columns(func.count(func.distinct(Participant.id)))
+            .where(*in_round)
+            .group_by(Participant.group)
+        ).all()
+    )
+    support: dict[tuple[int, str], int] = {
+        (pid, group): n
+        for group, pid, n in db.execute(
+            joined.add_columns(Vote.proposal_id, func.count())
+            .where(*in_round)
+            .group_by(Vote.proposal_id, Participant.group)
+        ).all()
+    }
+    result = {}
+    for p in proposals:
+        counts = [
+            GroupCounts(
+                group,
+                agree=support.get((p.id, group), 0),
+                disagree=n - support.get((p.id, group), 0),
+            )
+            for group, n in group_voters.items()
+        ]
+        result[p.id] = assess(counts, rules)
+    return result
