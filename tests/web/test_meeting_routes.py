@@ -207,6 +207,9 @@ def test_whole_meeting_ends_in_record_log_and_reports(client, planner_client, da
     assert "规划评估" in log.text and "参与 1 人，资产 1 处，提案 1 项" in log.text
     html = planner_client.get(f"/console/workshops/{ws_id}/report.html")
     assert html.status_code == 200 and "社区议事协商结果报告" in html.text
+    # One voter is below the default quorum of 5: the verdict says so, with the rule.
+    assert "参与不足" in html.text and "共识判断规则" in html.text
+    assert "参与不足" in record.text
     pdf = planner_client.get(f"/console/workshops/{ws_id}/report.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     with database.unit_of_work(write=False) as s:

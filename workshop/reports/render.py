@@ -190,6 +190,8 @@ def _view(content: dict, *, for_pdf: bool) -> dict:
             "supporters": p.get("supporters") or 0,
             "support_share": p.get("support_share"),
             "bar": _bar(p.get("support_share")),
+            "verdict_label": p.get("verdict_label") or "",
+            "dissenting_groups": [str(g) for g in _l(p.get("dissenting_groups"))],
         }
         for p in _l(content.get("proposals"))
         if isinstance(p, dict)
@@ -235,6 +237,7 @@ def _view(content: dict, *, for_pdf: bool) -> dict:
         "voting": {
             "method_label": voting.get("method_label") or voting.get("method"),
             "voters": voting.get("voters"),
+            "rules": _d(voting.get("rules")),
         },
         "proposals": proposals,
         "satisfaction": {
