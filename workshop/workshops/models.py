@@ -28,8 +28,10 @@ class Workshop(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    community: Mapped[Community] = relationship(lazy="joined")
-    planner: Mapped[Planner] = relationship(lazy="joined")
+    # Loaded on use: the boundary and base layers are large JSON, and the vote path
+    # never needs them.
+    community: Mapped[Community] = relationship(lazy="select")
+    planner: Mapped[Planner] = relationship(lazy="select")
 
 
 class Participant(Base):

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from workshop.accounts.models import Planner
 from workshop.communities.models import Community
@@ -76,8 +76,13 @@ def workshop_by_code(*, db: Session, code: str) -> Workshop:
 
 
 def workshops_of(*, db: Session, planner: Planner) -> list[Workshop]:
-    stmt = select(Workshop).where(Workshop.planner_id == planner.id)
-    return list(db.scalars(stmt.order_by(Workshop.date.desc(), Workshop.id.desc())))
+    stmt = (
+        select(Workshop)
+        .where(Workshop.planner_id == planner.id)
+        .options(selectinload(Workshop.community))
+        .order_by(Workshop.date.desc(), Workshop.id.desc())
+    )
+    return list(db.scalars(stmt))
 
 
 def next_stage(stage: str) -> str | None:
