@@ -1,4 +1,4 @@
-"""The `workshop` command: serve, demo, create-planner, migrate."""
+"""The `workshop` command: serve, demo, create-planner, backup, migrate."""
 
 from __future__ import annotations
 
@@ -156,6 +156,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workshop.backup import BackupUnsupported, backup_sqlite, default_target
+
+    settings = get_settings()
+    target = Path(args.path) if args.path else default_target(settings.data_dir)
+    try:
+        done = backup_sqlite(settings.resolved_database_url(), target)
+    except (BackupUnsupported, FileNotFoundError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"已备份 / backed up: {done}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workshop", description="社区规划工作坊 workshop")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -183,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     planner.add_argument("--organisation", default="")
     planner.set_defaults(func=cmd_create_planner)
+
+    backup = sub.add_parser("backup", help="snapshot the SQLite database / 备份数据库")
+    backup.add_argument("path", nargs="?", default="", help="default: <data_dir>/backups/")
+    backup.set_defaults(func=cmd_backup)
 
     migrate = sub.add_parser("migrate", help="upgrade the database / 升级数据库")
     migrate.set_defaults(func=cmd_migrate)
