@@ -1,0 +1,141 @@
+"""Kill the real server with SIGKILL in the middle of a vote storm: nothing acknowledged
+may be lost, nothing doubled (SQLite WAL with synchronous=NORMAL survives a process crash).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+PREPARE = """
+from workshop.cli import _database, load_demo
+from workshop.proposals.service import submit_proposal
+from workshop.workshops.service import workshop_by_code
+from workshop.workshops.stages import advance_stage
+database = _database()
+with database.unit_of_work() as db:
+    code, _ = load_demo(db)
+    ws = workshop_by_code(db=db, code=code)
+    advance_stage(db=db, workshop=ws)
+    advance_stage(db=db, workshop=ws)
+    for i in range(8):
+        submit_proposal(db=db, workshop=ws, participant=None, title=f"提案 {i + 1}")
+    advance_stage(db=db, workshop=ws)
+print(code)
+"""
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(env: dict[str, str], port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workshop.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/join", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+    url = settings.resolved_database_url()
+    env = os.environ | {"WORKSHOP_DATA_DIR": str(tmp_path), "WORKSHOP_DATABASE_URL": url}
+    code = subprocess.run(
+        [sys.executable, "-c", PREPARE], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        proposal_ids = [r[0] for r in conn.execute(text("select id from proposal order by id"))]
+    port = _port()
+    server = _start(env, port)
+    acknowledged: list[tuple[str, int]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def tablet(n: int) -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            try:
+                if client.post(f"/j/{code}", data={"consent": "true"}).status_code != 303:
+                    return
+                token = client.cookies["ws_participant"]
+                for pid in proposal_ids:
+                    if stop.is_set():
+                        return
+                    r = client.post(
+                        f"/w/{code}/proposals/{pid}/support",
+                        data={"support": "true"},
+                        headers={"HX-Request": "true"},
+                    )
+                    if r.status_code == 200:
+                        with lock:
+                            acknowledged.append((token, pid))
+            except httpx.HTTPError:
+                return  # the server died under us: unacknowledged, may or may not be stored
+
+    threads = [threading.Thread(target=tablet, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 20
+    while len(acknowledged) < 60 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+    stop.set()
+    for t in threads:
+        t.join(10)
+    assert len(acknowledged) >= 60, "the storm never got going"
+
+    server = _start(env, port)  # restart: the database must open cleanly
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "select p.id, v.proposal_id, count(*) from vote v "
+                    "join participant p on p.id = v.participant_id where v.value = 1 "
+                    "group by p.id, v.proposal_id"
+                )
+            ).all()
+            by_token = dict(conn.execute(text("select token, id from participant")).all())
+    finally:
+        server.terminate()
+        server.wait(10)
+        engine.dispose()
+    stored = {(pid_, prop) for pid_, prop, _n in rows}
+    assert all(n == 1 for *_k, n in rows), "a vote was doubled"
+    from itsdangerous import URLSafeSerializer
+
+    secret = (tmp_path / "secret.key").read_text().strip()
+    s = URLSafeSerializer(secret, salt="participant")
+    missing = [(t, p) for t, p in acknowledged if (by_token[s.loads(t)["t"]], p) not in stored]
+    assert missing == [], f"{len(missing)} acknowledged votes lost"
