@@ -42,6 +42,12 @@
       },
       onEachFeature: function (feature, layer) {
         layer.bindPopup(popup(feature.properties));
+        if (config.dataset.labels === "true") {
+          // The projector names every asset, readable from the back of the room.
+          const tag = document.createElement("span");
+          tag.textContent = feature.properties.name;
+          layer.bindTooltip(tag, { permanent: true, direction: "top", offset: [0, -10], className: "asset-label" });
+        }
       },
     }).addTo(map);
     config.dataset.count = String(collection.features.length);

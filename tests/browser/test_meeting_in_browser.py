@@ -67,6 +67,7 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     projector.evaluate("window.__still_here = true")
     expect(projector.locator("#map-config")).to_have_attribute("data-count", "1")
     expect(projector.locator("path.leaflet-interactive")).to_have_count(1)
+    expect(projector.locator(".asset-label")).to_have_text("老茶馆")
     shot(projector, "projector-mapping")
 
     _advance(console)  # → proposals; the tablet follows by itself
