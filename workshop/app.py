@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -23,7 +23,7 @@ from workshop.live.broker import BROKER
 from workshop.mapping.offline import use_local_assets
 from workshop.migrate import upgrade
 from workshop.security import SecurityMiddleware
-from workshop.templating import is_htmx, render
+from workshop.templating import go_to, is_htmx, render
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +101,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                 code = request.path_params.get("code")
                 target = f"/j/{code}" if code else "/join"
             if exc.key != "login.failed":
-                if is_htmx(request):
-                    return Response(status_code=204, headers={"HX-Redirect": target})
-                return RedirectResponse(target, status_code=303)
+                return go_to(request, target)
         return error_response(request, exc.status_code, t(exc.key, **exc.params), exc.key)
 
     @app.exception_handler(RequestValidationError)

@@ -41,6 +41,13 @@ def render(
     return response
 
 
+def go_to(request: Request, target: str) -> Response:
+    """Navigate: htmx follows an HX-Redirect header, a plain request a 303."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
 def partial_or_back(
     request: Request, name: str, context: dict[str, Any], *, back: str, status_code: int = 200
 ) -> Response:

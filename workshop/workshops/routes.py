@@ -29,20 +29,13 @@ from workshop.i18n import t
 from workshop.mapping.maps import community_map, embed
 from workshop.proposals.service import open_proposals, supported_ids, tally
 from workshop.ratelimit import TooManyAttempts
-from workshop.templating import is_htmx, partial_or_back, public_base, render
+from workshop.templating import go_to, partial_or_back, public_base, render
 from workshop.workshops import service
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.stages import advance_stage
 
 console = APIRouter(prefix="/console")
 tablet = APIRouter()
-
-
-def go_to(request: Request, target: str) -> Response:
-    """Navigate after a successful form: htmx follows HX-Redirect, plain forms a 303."""
-    if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": target})
-    return RedirectResponse(target, status_code=303)
 
 
 def join_url(request: Request, workshop: Workshop) -> str:
