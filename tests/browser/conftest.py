@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from ..serverproc import ServerProcess
 
 CHROMIUM = os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,65 +23,16 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, base_url: str, env: dict[str, str]) -> None:
-        self.base_url = base_url
-        self.env = env
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "workshop.cli", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
-        return done.stdout
-
-
 @pytest.fixture
-def server(tmp_path: Path, settings) -> Iterator[Server]:  # type: ignore[no-untyped-def]
+def server(tmp_path: Path, settings) -> Iterator[ServerProcess]:  # type: ignore[no-untyped-def]
     """`workshop demo` then `workshop serve` in a child process, on a free port."""
-    port = _free_port()
-    env = os.environ | {
-        "WORKSHOP_DATA_DIR": str(tmp_path),
-        "WORKSHOP_PUBLIC_URL": f"http://127.0.0.1:{port}",
-    }
-    srv = Server(f"http://127.0.0.1:{port}", env)
+    srv = ServerProcess(tmp_path, settings.database_url)
     srv.cli("demo")
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workshop.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    srv.start()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{srv.base_url}/join", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError((tmp_path / "server.log").read_text())
-            time.sleep(0.2)
         yield srv
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        srv.stop()
 
 
 @pytest.fixture(scope="session")

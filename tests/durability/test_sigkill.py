@@ -4,17 +4,14 @@ may be lost, nothing doubled (SQLite WAL with synchronous=NORMAL survives a proc
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
+
+from ..serverproc import ServerProcess
 
 PREPARE = """
 from workshop.cli import _database, load_demo
@@ -34,57 +31,20 @@ print(code)
 """
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(env: dict[str, str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "workshop.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/join", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
 def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     url = settings.resolved_database_url()
-    env = os.environ | {"WORKSHOP_DATA_DIR": str(tmp_path), "WORKSHOP_DATABASE_URL": url}
-    code = subprocess.run(
-        [sys.executable, "-c", PREPARE], env=env, capture_output=True, text=True, check=True
-    ).stdout.split()[-1]
+    server = ServerProcess(tmp_path, url)
+    code = server.cli("-c", PREPARE).split()[-1]
     engine = create_engine(url)
     with engine.connect() as conn:
         proposal_ids = [r[0] for r in conn.execute(text("select id from proposal order by id"))]
-    port = _port()
-    server = _start(env, port)
+    server.start()
     acknowledged: list[tuple[str, int]] = []
     lock = threading.Lock()
     stop = threading.Event()
 
     def tablet(n: int) -> None:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+        with httpx.Client(base_url=server.base_url, timeout=5) as client:
             try:
                 if client.post(f"/j/{code}", data={"consent": "true"}).status_code != 303:
                     return
@@ -109,14 +69,13 @@ def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: 
     deadline = time.monotonic() + 20
     while len(acknowledged) < 60 and time.monotonic() < deadline:
         time.sleep(0.01)
-    server.send_signal(signal.SIGKILL)
-    server.wait()
+    server.kill()
     stop.set()
     for t in threads:
         t.join(10)
     assert len(acknowledged) >= 60, "the storm never got going"
 
-    server = _start(env, port)  # restart: the database must open cleanly
+    server.start()  # restart on the same port: the database must open cleanly
     try:
         with engine.connect() as conn:
             rows = conn.execute(
@@ -128,8 +87,7 @@ def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: 
             ).all()
             by_token = dict(conn.execute(text("select token, id from participant")).all())
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
         engine.dispose()
     stored = {(pid_, prop) for pid_, prop, _n in rows}
     assert all(n == 1 for *_k, n in rows), "a vote was doubled"
