@@ -220,6 +220,21 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Each area of the product keeps its own strings in workshop/messages/<area>.py
+# (ZH_CN: key -> text; LABELS: kind -> {value: text}); they are merged here, so work on
+# different areas never edits the same file.
+def _merge_areas() -> None:
+    from workshop.messages import AREAS
+
+    for area in AREAS:
+        MESSAGES[DEFAULT_LOCALE].update(getattr(area, "ZH_CN", {}))
+        for kind, names in getattr(area, "LABELS", {}).items():
+            LABELS.setdefault(kind, {}).update(names)
+
+
+_merge_areas()
+
+
 def t(key: str, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
     """Return the message for `key`, formatted; the key itself if it is missing."""
     catalog = MESSAGES.get(locale) or MESSAGES[DEFAULT_LOCALE]
