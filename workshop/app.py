@@ -67,6 +67,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.accounts.routes import router as accounts
     from workshop.assessments.routes import router as assessments
     from workshop.assets.routes import router as assets
+    from workshop.followup.routes import router as followup
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
     from workshop.service_log.routes import router as service_log
@@ -74,6 +75,7 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
+    app.include_router(followup)
 
 
 def _wants_json(request: Request) -> bool:

@@ -1,12 +1,13 @@
 """Import every model so Alembic and create_all see the whole schema."""
 
 from workshop.accounts.models import Planner
-from workshop.assessments.models import AssessmentRecord
+from workshop.assessments.models import AssessmentRecord, ProfessionalReview, WorkshopFacilitator
 from workshop.assets.models import Asset
 from workshop.communities.models import Community
 from workshop.db import Base
+from workshop.followup.models import FollowUp, FollowUpNote
 from workshop.proposals.models import Proposal, Vote, VotingRound
-from workshop.service_log.models import ServiceLogEntry
+from workshop.service_log.models import PointsRules, ServiceLogEntry
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 
 __all__ = [
@@ -14,12 +15,17 @@ __all__ = [
     "Asset",
     "Base",
     "Community",
+    "FollowUp",
+    "FollowUpNote",
     "Participant",
     "Planner",
+    "PointsRules",
+    "ProfessionalReview",
     "Proposal",
     "SatisfactionResponse",
     "ServiceLogEntry",
     "Vote",
     "VotingRound",
     "Workshop",
+    "WorkshopFacilitator",
 ]

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from workshop.assessments.models import AssessmentRecord
+from workshop.assessments.versions import finalise
 from workshop.assets.service import counts_by_class, pin_asset
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.proposals.models import Vote
@@ -191,7 +192,7 @@ def test_votes_refused_outside_the_round_and_across_workshops(db):
         set_support(db=db, workshop=workshop, participant=p, proposal_id=a.id, support=True)
 
 
-def test_closing_writes_assessment_and_service_log(db):
+def test_closing_writes_a_draft_and_finalising_the_service_log(db):
     workshop, (a, b, _c) = _voting_workshop(db)
     old = make_participant(db, workshop, group="老年居民")
     young = make_participant(db, workshop, group="中青年居民")
@@ -220,6 +221,9 @@ def test_closing_writes_assessment_and_service_log(db):
         "human",
     ]
 
+    assert record.finalised_at is None
+    assert db.scalars(select(ServiceLogEntry)).first() is None  # a draft proves nothing yet
+    finalise(db=db, workshop=workshop, planner=workshop.planner)
     entry = db.scalars(select(ServiceLogEntry)).one()
     assert entry.planner_id == workshop.planner_id
     assert entry.work_function == "assessment"

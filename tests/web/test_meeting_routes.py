@@ -203,6 +203,7 @@ def test_whole_meeting_ends_in_record_log_and_reports(client, planner_client, da
     text = text_of(record.text)
     assert "&lt;b&gt;夜间照明&lt;/b&gt;" in record.text and "<b>夜间照明" not in record.text
     assert "100.0%" in text and "商户" in text
+    planner_client.post(f"/console/workshops/{ws_id}/assessment/finalise")
     log = planner_client.get("/console/service-log")
     assert "规划评估" in log.text and "参与 1 人，资产 1 处，提案 1 项" in log.text
     html = planner_client.get(f"/console/workshops/{ws_id}/report.html")

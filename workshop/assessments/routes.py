@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from workshop.assessments import review, versions
+from workshop.assessments.deps import FacilitatedWorkshop
+from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.service import latest_record
 from workshop.deps import CurrentPlanner, DbSession, PlannerWorkshop
+from workshop.followup.service import adopt
 from workshop.reports.render import report_html, report_pdf
-from workshop.templating import render
+from workshop.templating import go_to, render
+from workshop.workshops.models import Workshop
 
 router = APIRouter(prefix="/console/workshops/{workshop_id}")
 
@@ -15,13 +22,137 @@ def _filename(workshop_id: int, version: int, ext: str) -> str:
     return f"workshop-{workshop_id}-report-v{version}.{ext}"
 
 
+def _page(request: Request, db: DbSession, workshop: Workshop, planner, record: AssessmentRecord):  # type: ignore[no-untyped-def]
+    all_versions = versions.versions_of(db=db, workshop=workshop)
+    content = versions.current_content(db=db, workshop=workshop, record=record)
+    context = {
+        "planner": planner,
+        "workshop": workshop,
+        "record": record,
+        "c": content,
+        "versions": all_versions,
+        "latest": all_versions[0],
+        "is_lead": workshop.planner_id == planner.id,
+        "options": {
+            "feasibility": review.FEASIBILITY,
+            "cost_band": review.COST_BANDS,
+            "priority": review.PRIORITIES,
+        },
+    }
+    return render(request, "assessments/assessment.html", context)
+
+
 @router.get("/assessment")
 def assessment(
-    request: Request, workshop: PlannerWorkshop, planner: CurrentPlanner, db: DbSession
+    request: Request, workshop: FacilitatedWorkshop, planner: CurrentPlanner, db: DbSession
 ) -> Response:
     record = latest_record(db=db, workshop=workshop)
-    context = {"planner": planner, "workshop": workshop, "record": record, "c": record.content}
-    return render(request, "assessments/assessment.html", context)
+    return _page(request, db, workshop, planner, record)
+
+
+@router.get("/assessment/v/{version}")
+def assessment_version(
+    request: Request,
+    workshop: FacilitatedWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    version: int,
+) -> Response:
+    record = versions.record_version(db=db, workshop=workshop, version=version)
+    return _page(request, db, workshop, planner, record)
+
+
+def _back(workshop: Workshop) -> str:
+    return f"/console/workshops/{workshop.id}/assessment"
+
+
+@router.post("/assessment")
+def edit(
+    request: Request,
+    workshop: FacilitatedWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    findings: Annotated[str, Form(max_length=8000)] = "",
+    recommendations: Annotated[str, Form(max_length=8000)] = "",
+    goals: Annotated[str, Form(max_length=8000)] = "",
+    place: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    versions.edit_record(
+        db=db,
+        workshop=workshop,
+        planner=planner,
+        findings=findings,
+        recommendations=recommendations,
+        goals=versions.goals_from_text(goals),
+        place=place,
+    )
+    return go_to(request, _back(workshop))
+
+
+@router.post("/assessment/finalise")
+def finalise(
+    request: Request, workshop: FacilitatedWorkshop, planner: CurrentPlanner, db: DbSession
+) -> Response:
+    versions.finalise(db=db, workshop=workshop, planner=planner)
+    return go_to(request, _back(workshop))
+
+
+@router.post("/assessment/regenerate")
+def regenerate(
+    request: Request, workshop: FacilitatedWorkshop, planner: CurrentPlanner, db: DbSession
+) -> Response:
+    versions.regenerate(db=db, workshop=workshop, planner=planner)
+    return go_to(request, _back(workshop))
+
+
+@router.post("/assessment/reviews")
+def add_review(
+    request: Request,
+    workshop: FacilitatedWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    proposal_id: Annotated[int, Form()],
+    feasibility: Annotated[str, Form(max_length=16)] = "",
+    cost_band: Annotated[str, Form(max_length=16)] = "",
+    priority: Annotated[str, Form(max_length=16)] = "",
+    comment: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    versions.review_proposal(
+        db=db,
+        workshop=workshop,
+        planner=planner,
+        proposal_id=proposal_id,
+        feasibility=feasibility,
+        cost_band=cost_band,
+        priority=priority,
+        comment=comment,
+    )
+    return go_to(request, _back(workshop) + f"#review-{proposal_id}")
+
+
+@router.post("/assessment/adopt")
+def adopt_proposal(
+    request: Request,
+    workshop: FacilitatedWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    proposal_id: Annotated[int, Form()],
+) -> Response:
+    review.require_lead(workshop, planner)
+    adopt(db=db, workshop=workshop, planner=planner, proposal_id=proposal_id)
+    return go_to(request, _back(workshop))
+
+
+@router.post("/facilitators")
+def add_facilitator(
+    request: Request,
+    workshop: FacilitatedWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    username: Annotated[str, Form(max_length=64)],
+) -> Response:
+    review.add_facilitator(db=db, workshop=workshop, by=planner, username=username)
+    return go_to(request, f"/console/workshops/{workshop.id}")
 
 
 @router.get("/report.html")

@@ -1,7 +1,17 @@
-"""Assessment records (规划评估记录): the structured result of a closed workshop."""
+"""Assessment records (规划评估记录): the structured result of a closed workshop.
+
+`build_content` turns a workshop into plain JSON data, the single source for the record
+page and every report. Versions, editing and finalising live in `versions.py`; the
+three-discipline review in `review.py`.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections import Counter
+from typing import Any
+
+from shapely.geometry import shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,6 +25,13 @@ from workshop.proposals.service import DEFAULT_RULES, consensus_by_proposal, tal
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import participants_by_group, satisfaction_summary
 
+# Version of the content schema; readers check it before using keys added later.
+# 1: the walking skeleton; 2: adds format, proposal ids, duration, subtypes, spatial,
+# the planner's text (findings, recommendations, goals), reviews and follow-up.
+FORMAT = 2
+# Keys the planner edits; regenerating the numbers keeps them.
+PLANNER_KEYS = ("findings", "recommendations", "goals", "meeting")
+
 
 def build_content(*, db: Session, workshop: Workshop) -> dict:
     """Return the record's content: plain JSON data, the single source for every report."""
@@ -25,8 +42,10 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
     verdicts = consensus_by_proposal(db=db, workshop=workshop)
     groups = participants_by_group(db=db, workshop=workshop)
     return {
+        "format": FORMAT,
         "generated_at": utcnow().isoformat(timespec="seconds"),
         "community": {
+            "id": community.id,
             "name": community.name,
             "district": community.district,
             "street": community.street,
@@ -39,18 +58,11 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
             "opened_at": _iso(workshop.opened_at),
             "closed_at": _iso(workshop.closed_at),
         },
-        "facilitators": [
-            {
-                "name": planner.name,
-                "discipline": planner.discipline,
-                "discipline_label": label("discipline", planner.discipline),
-                "title_label": label("title", planner.title),
-                "organisation": planner.organisation,
-            }
-        ],
+        "facilitators": [facilitator_dict(planner, lead=True)],
         "participation": {
             "total": sum(n for _, n in groups),
             "by_group": [{"group": g or label("group", "none"), "count": n} for g, n in groups],
+            "duration_minutes": _minutes(workshop),
         },
         "assets": {
             "total": sum(counts.values()),
@@ -63,18 +75,10 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
                 }
                 for key, n in counts.items()
             ],
-            "items": [
-                {
-                    "name": a.name,
-                    "class": a.asset_class,
-                    "label": label("asset_class", a.asset_class),
-                    "lon": a.geometry["coordinates"][0],
-                    "lat": a.geometry["coordinates"][1],
-                    "description": a.description,
-                }
-                for a in assets
-            ],
+            "by_subtype": _by_subtype(assets),
+            "items": [_asset_item(a) for a in assets],
         },
+        "spatial": spatial_findings(db, workshop),
         "boundary": community.boundary,
         "voting": {
             "method": "approval",
@@ -89,6 +93,7 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
         },
         "proposals": [
             {
+                "proposal_id": r.proposal_id,
                 "rank": r.rank,
                 "title": r.title,
                 "description": r.description,
@@ -99,6 +104,80 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
             for r in rows
         ],
         "satisfaction": satisfaction_summary(db=db, workshop=workshop),
+        "meeting": {"place": workshop.place},
+        "findings": "",
+        "recommendations": "",
+        "goals": [],
+        "reviews": [],
+        "followup": [],
+    }
+
+
+def spatial_findings(db: Session, workshop: Workshop) -> dict | None:
+    """Return the metric analysis of the workshop's assets, or None without that package.
+
+    workshop.analysis arrives from another branch; importing it lazily keeps records
+    working (and the section hidden) until it is merged.
+    """
+    try:
+        analysis = importlib.import_module("workshop.analysis.service")
+    except ImportError:
+        return None
+    return analysis.analyse(db, workshop).as_dict()
+
+
+def facilitator_dict(planner: Any, *, lead: bool) -> dict:
+    return {
+        "name": planner.name,
+        "discipline": planner.discipline,
+        "discipline_label": label("discipline", planner.discipline),
+        "title_label": label("title", planner.title),
+        "organisation": planner.organisation,
+        "lead": lead,
+    }
+
+
+def _minutes(workshop: Workshop) -> int | None:
+    if workshop.opened_at is None or workshop.closed_at is None:
+        return None
+    return round((workshop.closed_at - workshop.opened_at).total_seconds() / 60)
+
+
+def _by_subtype(assets: list) -> list[dict]:
+    """Count assets by (class, subtype); assets without a subtype count under ""."""
+    counts = Counter((a.asset_class, getattr(a, "subtype", None) or "") for a in assets)
+    order = list(ASSET_CLASSES)
+    return [
+        {
+            "asset_class": cls,
+            "label": label("asset_class", cls),
+            "subtype": sub,
+            "subtype_label": label("asset_subtype", sub) if sub else "",
+            "count": n,
+        }
+        for (cls, sub), n in sorted(
+            counts.items(),
+            key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order else 99, kv[0][1]),
+        )
+    ]
+
+
+def _asset_item(asset: Any) -> dict:
+    geometry = asset.geometry
+    if geometry.get("type") == "Point":
+        lon, lat = geometry["coordinates"][0], geometry["coordinates"][1]
+    else:  # lines and areas: a point that lies on them, for the report's map
+        point = shape(geometry).representative_point()
+        lon, lat = point.x, point.y
+    return {
+        "name": asset.name,
+        "class": asset.asset_class,
+        "label": label("asset_class", asset.asset_class),
+        "subtype": getattr(asset, "subtype", None) or "",
+        "geometry_type": geometry.get("type"),
+        "lon": lon,
+        "lat": lat,
+        "description": asset.description,
     }
 
 
@@ -122,7 +201,7 @@ def _iso(value) -> str | None:  # type: ignore[no-untyped-def]
 
 
 def create_record(*, db: Session, workshop: Workshop) -> AssessmentRecord:
-    """Snapshot the workshop into a new record version."""
+    """Snapshot the workshop into a new draft version."""
     latest = db.scalar(
         select(func.max(AssessmentRecord.version)).where(
             AssessmentRecord.workshop_id == workshop.id
@@ -136,6 +215,11 @@ def create_record(*, db: Session, workshop: Workshop) -> AssessmentRecord:
     db.add(record)
     db.flush()
     return record
+
+
+def on_workshop_closed(*, db: Session, workshop: Workshop) -> AssessmentRecord:
+    """Write the first draft of the record; finalising it adds the service-log entry."""
+    return create_record(db=db, workshop=workshop)
 
 
 def latest_record(*, db: Session, workshop: Workshop) -> AssessmentRecord:

@@ -1,23 +1,205 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from datetime import date
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from workshop.assessments.models import AssessmentRecord
+from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession
-from workshop.service_log.service import DEFAULT_BASE_POINTS, log_of
-from workshop.templating import render
+from workshop.i18n import label
+from workshop.service_log import service, yearly
+from workshop.service_log.points import TITLES, WORK_FUNCTIONS
+from workshop.templating import go_to, render
 
 router = APIRouter(prefix="/console")
 
+Text = Annotated[str, Form(max_length=1000)]
+
+
+def _form_context(db: DbSession, planner) -> dict:  # type: ignore[no-untyped-def]
+    workshops = service.my_workshops(db=db, planner=planner)
+    ids = [w.id for w in workshops]
+    records = (
+        list(
+            db.scalars(
+                select(AssessmentRecord)
+                .where(
+                    AssessmentRecord.workshop_id.in_(ids),
+                    AssessmentRecord.finalised_at.is_not(None),
+                )
+                .order_by(AssessmentRecord.workshop_id, AssessmentRecord.version)
+            )
+        )
+        if ids
+        else []
+    )
+    titles = {w.id: w.title for w in workshops}
+    return {
+        "communities": list(db.scalars(select(Community).order_by(Community.name))),
+        "functions": WORK_FUNCTIONS,
+        "evidence": [(f"w:{w.id}", f"{w.date.isoformat()} {w.title}") for w in workshops]
+        + [
+            (f"a:{r.id}", f"{titles[r.workshop_id]} · {label('evidence', 'record')} v{r.version}")
+            for r in records
+        ],
+        "today": date.today().isoformat(),
+    }
+
 
 @router.get("/service-log")
-def service_log(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
-    entries = log_of(db=db, planner=planner)
+def service_log(
+    request: Request, planner: CurrentPlanner, db: DbSession, year: int | None = None
+) -> Response:
+    entries = service.log_of(db=db, planner=planner, year=year)
+    all_entries = entries if year is None else service.log_of(db=db, planner=planner)
+    rules = yearly.rules_for(db=db, planner=planner)
     context = {
         "planner": planner,
         "entries": entries,
-        "total_points": sum(e.base_points for e in entries),
+        "year": year,
+        "years": sorted({e.date.year for e in all_entries} | {date.today().year}, reverse=True),
+        "names": dict(db.execute(select(Community.id, Community.name)).all()),
+        "base_points": rules["base_points"],
+        "rules_source": yearly.rules_source(db=db, planner=planner),
         "total_hours": sum(e.hours for e in entries),
-        "defaults": DEFAULT_BASE_POINTS,
+        **_form_context(db, planner),
     }
     return render(request, "service_log/service_log.html", context)
+
+
+def _entry_form(
+    on: str, community_id: int, work_function: str, hours: str, summary: str,
+    evidence: str, special_points: str, media_coverage: str,
+) -> service.EntryForm:  # fmt: skip
+    return service.EntryForm(
+        on=on,
+        community_id=community_id,
+        work_function=work_function,
+        hours=hours,
+        summary=summary,
+        evidence=evidence,
+        special_points=special_points,
+        media_coverage=media_coverage,
+    )
+
+
+@router.post("/service-log")
+def add_entry(
+    request: Request,
+    planner: CurrentPlanner,
+    db: DbSession,
+    community_id: Annotated[int, Form()],
+    on: Annotated[str, Form(alias="date", max_length=10)],
+    work_function: Annotated[str, Form(max_length=32)],
+    hours: Annotated[str, Form(max_length=10)],
+    summary: Text = "",
+    evidence: Annotated[str, Form(max_length=20)] = "",
+    special_points: Annotated[str, Form(max_length=10)] = "",
+    media_coverage: Text = "",
+) -> Response:
+    form = _entry_form(
+        on, community_id, work_function, hours, summary, evidence, special_points, media_coverage
+    )
+    service.add_entry(db=db, planner=planner, form=form)
+    return go_to(request, "/console/service-log")
+
+
+@router.get("/service-log/{entry_id}/edit")
+def edit_entry_page(
+    request: Request, entry_id: int, planner: CurrentPlanner, db: DbSession
+) -> Response:
+    entry = service.entry_of(db=db, planner=planner, entry_id=entry_id)
+    context = {"planner": planner, "entry": entry, **_form_context(db, planner)}
+    return render(request, "service_log/edit.html", context)
+
+
+@router.post("/service-log/{entry_id}")
+def update_entry(
+    request: Request,
+    entry_id: int,
+    planner: CurrentPlanner,
+    db: DbSession,
+    community_id: Annotated[int, Form()],
+    on: Annotated[str, Form(alias="date", max_length=10)],
+    work_function: Annotated[str, Form(max_length=32)],
+    hours: Annotated[str, Form(max_length=10)],
+    summary: Text = "",
+    evidence: Annotated[str, Form(max_length=20)] = "",
+    special_points: Annotated[str, Form(max_length=10)] = "",
+    media_coverage: Text = "",
+) -> Response:
+    form = _entry_form(
+        on, community_id, work_function, hours, summary, evidence, special_points, media_coverage
+    )
+    service.update_entry(db=db, planner=planner, entry_id=entry_id, form=form)
+    return go_to(request, "/console/service-log")
+
+
+@router.post("/service-log/{entry_id}/delete")
+def delete_entry(
+    request: Request, entry_id: int, planner: CurrentPlanner, db: DbSession
+) -> Response:
+    service.delete_entry(db=db, planner=planner, entry_id=entry_id)
+    return go_to(request, "/console/service-log")
+
+
+@router.get("/service-log.csv")
+def export_csv(planner: CurrentPlanner, db: DbSession, year: int | None = None) -> Response:
+    entries = service.log_of(db=db, planner=planner, year=year)
+    body = yearly.log_csv(db=db, planner=planner, entries=entries)
+    name = f"service-log-{year or 'all'}.csv"
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/points")
+def points(
+    request: Request, planner: CurrentPlanner, db: DbSession, year: int | None = None
+) -> Response:
+    year = year or date.today().year
+    summary = yearly.year_summary(db=db, planner=planner, year=year)
+    context = {
+        "planner": planner,
+        "year": year,
+        "s": summary,
+        "b": summary.breakdown,
+        "rules": summary.breakdown.rules,
+        "rules_source": yearly.rules_source(db=db, planner=planner),
+        "functions": WORK_FUNCTIONS,
+        "titles": TITLES,
+        "floor": min(
+            (band[0] for band in summary.breakdown.rules["satisfaction_bands"]), default=0
+        ),
+    }
+    return render(request, "service_log/points.html", context)
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The posted form as plain strings (the rules form has many flat fields)."""
+    form = await request.form()
+    return {k: v[:50] for k, v in form.items() if isinstance(v, str)}
+
+
+@router.post("/points/rules")
+def save_rules(
+    request: Request,
+    planner: CurrentPlanner,
+    db: DbSession,
+    values: Annotated[dict[str, str], Depends(form_values)],
+) -> Response:
+    yearly.save_rules(db=db, planner=planner, scope=values.get("scope", "planner"), form=values)
+    year = values.get("year", "")
+    return go_to(request, "/console/points" + (f"?year={year}" if year.isdigit() else ""))
+
+
+@router.post("/points/rules/reset")
+def reset_rules(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
+    yearly.reset_rules(db=db, planner=planner)
+    return go_to(request, "/console/points")

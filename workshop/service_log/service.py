@@ -1,24 +1,27 @@
-"""The planner's service log (服务记录): one entry per workshop assessed."""
+"""The planner's service log (服务记录): entries by hand, and one per finalised record."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
-from workshop.assessments.models import AssessmentRecord
+from workshop.assessments.models import AssessmentRecord, WorkshopFacilitator
+from workshop.communities.models import Community
+from workshop.errors import Forbidden, Invalid, NotFound
 from workshop.service_log.models import ServiceLogEntry
+from workshop.service_log.points import DEFAULT_RULES, WORK_FUNCTIONS
 from workshop.workshops.models import Workshop
 
-# Base points per work function. DEFAULT values, to be replaced by the district's
-# table (issue: Chongqing service-points rules); the log page labels them as defaults.
-DEFAULT_BASE_POINTS = {
-    "concept_promotion": 1.0,
-    "communication": 1.0,
-    "assessment": 2.0,
-    "community_building": 2.0,
-}
+# Kept for older imports; the rules in force come from workshop.service_log.rules.
+DEFAULT_BASE_POINTS = DEFAULT_RULES["base_points"]
 MIN_HOURS = 0.5
+MAX_HOURS = 24.0
+SUMMARY_MAX = 500
+MEDIA_MAX = 200
 
 
 def meeting_hours(workshop: Workshop) -> float:
@@ -33,36 +36,163 @@ def meeting_hours(workshop: Workshop) -> float:
 def record_assessment(
     *, db: Session, workshop: Workshop, record: AssessmentRecord
 ) -> ServiceLogEntry:
-    """Add (or refresh) the planner's "规划评估" entry proven by this workshop's record."""
-    entry = db.scalar(
-        select(ServiceLogEntry).where(
-            ServiceLogEntry.planner_id == workshop.planner_id,
-            ServiceLogEntry.workshop_id == workshop.id,
-            ServiceLogEntry.work_function == "assessment",
-        )
-    )
-    if entry is None:
-        entry = ServiceLogEntry(
-            planner_id=workshop.planner_id,
-            community_id=workshop.community_id,
-            workshop_id=workshop.id,
-            work_function="assessment",
-        )
-        db.add(entry)
+    """Add the planner's "规划评估" entry for this workshop's record, once per record.
+
+    A later finalised version only moves the evidence link to itself; the planner's own
+    corrections to the entry stay.
+    """
+    auto = ServiceLogEntry.auto_workshop_id == workshop.id
+    entry = db.scalar(select(ServiceLogEntry).where(auto))
+    if entry is not None:
+        entry.assessment_id = record.id
+        db.flush()
+        return entry
     content = record.content
-    entry.assessment_id = record.id
-    entry.date = workshop.date
-    entry.hours = meeting_hours(workshop)
-    entry.base_points = DEFAULT_BASE_POINTS["assessment"]
-    entry.satisfaction_rate = content["satisfaction"]["rate"]
-    entry.summary = (
-        f"{workshop.title}：参与 {content['participation']['total']} 人，"
-        f"资产 {content['assets']['total']} 处，提案 {len(content['proposals'])} 项"
-    )[:500]
+    entry = ServiceLogEntry(
+        planner_id=workshop.planner_id,
+        community_id=workshop.community_id,
+        workshop_id=workshop.id,
+        auto_workshop_id=workshop.id,
+        assessment_id=record.id,
+        work_function="assessment",
+        date=workshop.date,
+        hours=meeting_hours(workshop),
+        base_points=DEFAULT_BASE_POINTS["assessment"],
+        satisfaction_rate=content["satisfaction"]["rate"],
+        summary=(
+            f"{workshop.title}：参与 {content['participation']['total']} 人，"
+            f"资产 {content['assets']['total']} 处，提案 {len(content['proposals'])} 项"
+        )[:SUMMARY_MAX],
+    )
+    db.add(entry)
     db.flush()
     return entry
 
 
-def log_of(*, db: Session, planner: Planner) -> list[ServiceLogEntry]:
+def log_of(*, db: Session, planner: Planner, year: int | None = None) -> list[ServiceLogEntry]:
     stmt = select(ServiceLogEntry).where(ServiceLogEntry.planner_id == planner.id)
+    if year is not None:
+        stmt = stmt.where(extract("year", ServiceLogEntry.date) == year)
     return list(db.scalars(stmt.order_by(ServiceLogEntry.date.desc(), ServiceLogEntry.id.desc())))
+
+
+def entry_of(*, db: Session, planner: Planner, entry_id: int) -> ServiceLogEntry:
+    """Load one of the planner's own entries, or 404 (never reveal others')."""
+    entry = db.get(ServiceLogEntry, entry_id)
+    if entry is None or entry.planner_id != planner.id:
+        raise NotFound("log.not_found")
+    return entry
+
+
+def my_workshops(*, db: Session, planner: Planner) -> list[Workshop]:
+    """Workshops the planner leads or co-facilitates: what an entry may cite as evidence."""
+    co = select(WorkshopFacilitator.workshop_id).where(WorkshopFacilitator.planner_id == planner.id)
+    stmt = select(Workshop).where(or_(Workshop.planner_id == planner.id, Workshop.id.in_(co)))
+    return list(db.scalars(stmt.order_by(Workshop.date.desc(), Workshop.id.desc())))
+
+
+@dataclass(frozen=True)
+class EntryForm:
+    """What a planner types for a hand-made entry; `evidence` is "", "w:<id>" or "a:<id>"."""
+
+    on: str
+    community_id: int
+    work_function: str
+    hours: str
+    summary: str
+    evidence: str = ""
+    special_points: str = ""
+    media_coverage: str = ""
+
+
+def _parse(db: Session, planner: Planner, form: EntryForm) -> dict:
+    try:
+        on = date.fromisoformat(form.on)
+    except ValueError:
+        raise Invalid("log.date_invalid") from None
+    if on > date.today() + timedelta(days=1) or on.year < 2000:
+        raise Invalid("log.date_out_of_range")
+    if db.get(Community, form.community_id) is None:
+        raise NotFound("community.not_found")
+    if form.work_function not in WORK_FUNCTIONS:
+        raise Invalid("log.unknown_function")
+    try:
+        hours = float(form.hours)
+    except ValueError:
+        raise Invalid("log.hours_invalid") from None
+    if not MIN_HOURS <= hours <= MAX_HOURS:
+        raise Invalid("log.hours_invalid")
+    summary = form.summary.strip()
+    if not summary:
+        raise Invalid("log.summary_required")
+    if len(summary) > SUMMARY_MAX:
+        raise Invalid("field.too_long", limit=SUMMARY_MAX)
+    try:
+        special = float(form.special_points or 0)
+    except ValueError:
+        raise Invalid("log.special_invalid") from None
+    if not 0 <= special <= DEFAULT_RULES["special_cap"]:
+        raise Invalid("log.special_invalid")
+    media = form.media_coverage.strip()
+    if len(media) > MEDIA_MAX:
+        raise Invalid("field.too_long", limit=MEDIA_MAX)
+    if special and not media:
+        raise Invalid("log.media_required")
+    workshop_id, assessment_id = _evidence(db, planner, form.evidence)
+    return {
+        "date": on,
+        "community_id": form.community_id,
+        "work_function": form.work_function,
+        "hours": hours,
+        "summary": summary,
+        "special_points": special,
+        "media_coverage": media,
+        "workshop_id": workshop_id,
+        "assessment_id": assessment_id,
+    }
+
+
+def _evidence(db: Session, planner: Planner, value: str) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    kind, _, raw = value.partition(":")
+    if kind not in ("w", "a") or not raw.isdigit():
+        raise Invalid("log.evidence_invalid")
+    allowed = {w.id for w in my_workshops(db=db, planner=planner)}
+    if kind == "w":
+        if int(raw) not in allowed:
+            raise Invalid("log.evidence_invalid")
+        return int(raw), None
+    record = db.get(AssessmentRecord, int(raw))
+    if record is None or record.workshop_id not in allowed:
+        raise Invalid("log.evidence_invalid")
+    return record.workshop_id, record.id
+
+
+def add_entry(*, db: Session, planner: Planner, form: EntryForm) -> ServiceLogEntry:
+    fields = _parse(db, planner, form)
+    entry = ServiceLogEntry(planner_id=planner.id, **fields)
+    entry.base_points = DEFAULT_BASE_POINTS[fields["work_function"]]
+    db.add(entry)
+    db.flush()
+    return entry
+
+
+def update_entry(
+    *, db: Session, planner: Planner, entry_id: int, form: EntryForm
+) -> ServiceLogEntry:
+    entry = entry_of(db=db, planner=planner, entry_id=entry_id)
+    for key, value in _parse(db, planner, form).items():
+        setattr(entry, key, value)
+    entry.base_points = DEFAULT_BASE_POINTS[entry.work_function]
+    db.flush()
+    return entry
+
+
+def delete_entry(*, db: Session, planner: Planner, entry_id: int) -> None:
+    entry = entry_of(db=db, planner=planner, entry_id=entry_id)
+    if entry.auto_workshop_id is not None:
+        # The record proves this one; deleting it would hide a finalised assessment.
+        raise Forbidden("log.auto_not_deletable")
+    db.delete(entry)
+    db.flush()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from workshop.assessments.service import create_record
+from workshop.assessments.service import on_workshop_closed
 from workshop.db import utcnow
 from workshop.errors import Conflict
 from workshop.live.broker import announce
 from workshop.proposals.service import close_round, open_round
-from workshop.service_log.service import record_assessment
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import next_stage
 
@@ -19,8 +18,8 @@ def advance_stage(*, db: Session, workshop: Workshop, expected: str | None = Non
 
     `expected` is the stage the planner saw; a double click or a second console
     tab cannot skip a stage. Entering voting opens the approval round, leaving it
-    closes the round, and closing the workshop writes the assessment record and
-    the planner's service-log entry.
+    closes the round, and closing the workshop writes the assessment record's first
+    draft (finalising it adds the planner's service-log entry).
     """
     if expected is not None and expected != workshop.stage:
         raise Conflict("stage.changed")
@@ -37,8 +36,7 @@ def advance_stage(*, db: Session, workshop: Workshop, expected: str | None = Non
     if target == "closed":
         workshop.closed_at = utcnow()
         db.flush()
-        record = create_record(db=db, workshop=workshop)
-        record_assessment(db=db, workshop=workshop, record=record)
+        on_workshop_closed(db=db, workshop=workshop)
     db.flush()
     announce(db, workshop.id, "stage")
     return target
