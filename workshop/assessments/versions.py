@@ -18,7 +18,6 @@ from workshop.assessments.review import facilitator_dicts, require_lead, review_
 from workshop.assessments.service import (
     PLANNER_KEYS,
     build_content,
-    create_record,
     latest_record,
 )
 from workshop.db import utcnow
@@ -131,10 +130,7 @@ def regenerate(*, db: Session, workshop: Workshop, planner: Planner) -> Assessme
 def finalise(*, db: Session, workshop: Workshop, planner: Planner) -> AssessmentRecord:
     """Freeze the draft (content + when + by whom); the first one adds the log entry."""
     require_lead(workshop, planner)
-    try:
-        record = latest_record(db=db, workshop=workshop)
-    except NotFound:
-        record = create_record(db=db, workshop=workshop)
+    record = latest_record(db=db, workshop=workshop)
     if record.is_final:
         raise Conflict("assessment.already_final")
     now = utcnow()

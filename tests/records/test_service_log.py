@@ -1,0 +1,145 @@
+"""The service log by hand, its checks, the yearly points and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from workshop.assessments import versions
+from workshop.errors import Forbidden, Invalid, NotFound
+from workshop.service_log import service, yearly
+from workshop.service_log.models import ServiceLogEntry
+
+from ..factories import make_planner
+from .helpers import closed_workshop
+
+
+def _form(community_id, **overrides):
+    fields = {
+        "on": "2026-10-01",
+        "community_id": community_id,
+        "work_function": "communication",
+        "hours": "2",
+        "summary": "与物业协调停车位",
+    }
+    return service.EntryForm(**(fields | overrides))
+
+
+def test_entries_by_hand_are_checked_and_kept_per_planner(db):
+    workshop, _ = closed_workshop(db)
+    me, cid = workshop.planner, workshop.community_id
+    entry = service.add_entry(db=db, planner=me, form=_form(cid, evidence=f"w:{workshop.id}"))
+    assert (entry.workshop_id, entry.hours, entry.auto_workshop_id) == (workshop.id, 2.0, None)
+    bad = {
+        "log.date_invalid": {"on": "明天"},
+        "log.date_out_of_range": {"on": "2999-01-01"},
+        "log.unknown_function": {"work_function": "drinking_tea"},
+        "log.hours_invalid": {"hours": "0"},
+        "log.summary_required": {"summary": "  "},
+        "log.special_invalid": {"special_points": "10.5", "media_coverage": "重庆日报"},
+        "log.media_required": {"special_points": "5"},
+        "log.evidence_invalid": {"evidence": "w:999999"},
+    }
+    for key, change in bad.items():
+        with pytest.raises(Invalid, match=key):
+            service.add_entry(db=db, planner=me, form=_form(cid, **change))
+    colleague = make_planner(db)
+    with pytest.raises(Invalid, match="log.evidence_invalid"):
+        service.add_entry(db=db, planner=colleague, form=_form(cid, evidence=f"w:{workshop.id}"))
+    with pytest.raises(NotFound):
+        service.update_entry(db=db, planner=colleague, entry_id=entry.id, form=_form(cid))
+    with pytest.raises(NotFound):
+        service.delete_entry(db=db, planner=colleague, entry_id=entry.id)
+
+    service.update_entry(db=db, planner=me, entry_id=entry.id, form=_form(cid, hours="3.5"))
+    assert entry.hours == 3.5 and entry.workshop_id is None
+    service.delete_entry(db=db, planner=me, entry_id=entry.id)
+    assert db.scalars(select(ServiceLogEntry)).first() is None
+
+
+def test_the_entry_a_record_made_cannot_be_deleted_but_can_be_corrected(db):
+    workshop, _ = closed_workshop(db)
+    record = versions.finalise(db=db, workshop=workshop, planner=workshop.planner)
+    auto = db.scalars(select(ServiceLogEntry)).one()
+    with pytest.raises(Forbidden):
+        service.delete_entry(db=db, planner=workshop.planner, entry_id=auto.id)
+    form = _form(
+        workshop.community_id,
+        on=workshop.date.isoformat(),
+        work_function="assessment",
+        hours="3",
+        evidence=f"a:{record.id}",
+    )
+    service.update_entry(db=db, planner=workshop.planner, entry_id=auto.id, form=form)
+    assert (auto.hours, auto.assessment_id, auto.auto_workshop_id) == (3.0, record.id, workshop.id)
+
+
+def test_year_summary_by_hand(db):
+    # senior (1.8). 2025: one 理念推广 (1), no ratings → coefficient 1.0 → 1.8 points.
+    # 2026: finalised record (规划评估 2) + 沟通协调 (1) = 3 × 1.8 = 5.4; ratings 5/6 = 83.3 %
+    # → band 0.9 → 4.86; carried over 10 % of 1.8 = 0.18; special 10 → 15.04 → 1 star.
+    lead = make_planner(db, title="senior")
+    workshop, _ = closed_workshop(db, planner=lead)
+    versions.finalise(db=db, workshop=workshop, planner=lead)
+    cid = workshop.community_id
+    service.add_entry(db=db, planner=lead, form=_form(cid, on="2025-03-01",
+                      work_function="concept_promotion"))  # fmt: skip
+    service.add_entry(db=db, planner=lead, form=_form(cid, special_points="10",
+                      media_coverage="重庆日报 2026-10-02"))  # fmt: skip
+
+    last = yearly.year_summary(db=db, planner=lead, year=2025).breakdown
+    assert (last.total, last.previous_points) == (pytest.approx(1.8), None)
+    s = yearly.year_summary(db=db, planner=lead, year=2026)
+    b = s.breakdown
+    assert (b.satisfied, b.rated, b.satisfaction_coefficient) == (5, 6, 0.9)
+    assert b.activity_points == pytest.approx(5.4)
+    assert b.cumulative_points == pytest.approx(0.18)
+    assert b.special_points == 10
+    assert b.total == pytest.approx(15.04)
+    assert (b.stars, b.education_hours) == (1, 8.0)
+    assert s.hours == pytest.approx(2 + service.meeting_hours(workshop))
+    empty = yearly.year_summary(db=db, planner=lead, year=2027).breakdown
+    assert empty.lines == [] and empty.total == pytest.approx(15.04 * 0.1)
+
+
+def test_rules_of_the_organisation_then_the_planner_replace_the_defaults(db):
+    lead = make_planner(db, title="junior", organisation="示例规划院")
+    colleague = make_planner(db, title="junior", organisation="示例规划院")
+    workshop, _ = closed_workshop(db, planner=lead)
+    versions.finalise(db=db, workshop=workshop, planner=lead)
+    form = {f"base_points.{wf}": "1" for wf in ("concept_promotion", "communication",
+                                                 "assessment", "community_building")}  # fmt: skip
+    form |= {
+        f"capability.{t}": "1" for t in ("junior", "intermediate", "associate_senior", "senior")
+    }
+    form |= {"satisfied.satisfied": "1", "band0.lowest": "90", "band0.coefficient": "1",
+             "no_ratings_coefficient": "1", "cumulative_percent": "10", "special_cap": "10",
+             "star1": "1", "education_hours_per_star": "4"}  # fmt: skip
+    yearly.save_rules(db=db, planner=colleague, scope="organisation", form=form)
+    assert yearly.rules_source(db=db, planner=lead) == "organisation"
+    b = yearly.year_summary(db=db, planner=lead, year=2026).breakdown
+    # only 满意 counts: 4/6 = 66.7 % < 90 % → coefficient 0
+    assert (b.satisfied, b.satisfaction_coefficient, b.total) == (4, 0.0, 0.0)
+    yearly.save_rules(db=db, planner=lead, scope="planner", form=form | {"band0.lowest": "60"})
+    assert yearly.rules_source(db=db, planner=lead) == "planner"
+    assert yearly.year_summary(db=db, planner=lead, year=2026).breakdown.total == 1.0
+    with pytest.raises(Invalid, match="rules.not_a_number"):
+        yearly.save_rules(db=db, planner=lead, scope="planner", form=form | {"star1": "x"})
+    yearly.reset_rules(db=db, planner=lead)
+    assert yearly.rules_source(db=db, planner=lead) == "organisation"
+
+
+def test_csv_export_has_chinese_headers_and_defused_formulas(db):
+    workshop, _ = closed_workshop(db)
+    me = workshop.planner
+    service.add_entry(db=db, planner=me, form=_form(workshop.community_id, summary="=1+1 讲座"))
+    text = yearly.log_csv(db=db, planner=me, entries=service.log_of(db=db, planner=me))
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["日期", "社区", "工作职能", "时长（小时）"]
+    assert rows[1][2] == "沟通协调" and rows[1][8] == "'=1+1 讲座"
+    assert date.fromisoformat(rows[1][0]) == date(2026, 10, 1)
