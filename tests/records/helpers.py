@@ -46,3 +46,29 @@ def closed_workshop(db: Session, *, on: date = date(2026, 11, 24), **kwargs):
         service.rate_service(db=db, workshop=workshop, participant=p, rating=rating)
     advance_stage(db=db, workshop=workshop)
     return workshop, proposals
+
+
+# The shape of workshop.analysis.service.analyse(db, workshop).as_dict(), by hand.
+SAMPLE_SPATIAL = {
+    "area_ha": 42.5,
+    "by_class": [
+        {"asset_class": "ecological", "count": 3, "length_m": 420.0, "area_m2": 5300.0, "per_ha": 0.07},
+        {"asset_class": "social", "count": 5, "length_m": 0.0, "area_m2": 0.0, "per_ha": 0.12},
+    ],
+    "by_subtype": [
+        {"asset_class": "ecological", "subtype": "old_tree", "count": 2, "length_m": 0, "area_m2": 0},
+    ],
+    "coverage": [
+        {"asset_class": "ecological", "radius_m": 300, "share": 0.41},
+        {"asset_class": "ecological", "radius_m": 500, "share": 0.77},
+        {"asset_class": "social", "radius_m": 300, "share": 0.62},
+        {"asset_class": "social", "radius_m": 500, "share": 0.93},
+    ],
+    "duplicates": [{"asset_ids": [3, 7], "names": ["黄葛古树", "黄桷古树"], "distance_m": 12.4}],
+    "clusters": [{"asset_class": "social", "size": 4, "centroid": [106.55, 29.56]}],
+    "complete_community": [
+        {"facility": "kindergarten", "present": True, "asset_ids": [5]},
+        {"facility": "elderly_station", "present": False, "asset_ids": []},
+    ],
+    "params": {},
+}  # fmt: skip

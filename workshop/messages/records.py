@@ -72,10 +72,10 @@ ZH_CN: dict[str, str] = {
         "分歧：居民已形成共识，但{who}认为不可行，需向居民说明理由或调整方案。"
     ),
     "review.consensus_conditional": "居民已形成共识，{who}认为有条件可行，实施前须落实所提条件。",
-    "review.contested_feasible": "分歧：{who}认为可行，但居民意见存在分歧，建议再协商。",
+    "review.contested_feasible": "分歧：{who}认为可行或有条件可行，但居民意见存在分歧，建议再协商。",
     "review.contested_not_feasible": "居民意见存在分歧，{who}也认为不可行，建议暂缓。",
     "review.insufficient": "居民投票参与不足，对照结论仅供参考。",
-    "review.professionals_split": "三师意见不一致：{yes}认为可行，{no}认为不可行。",
+    "review.professionals_split": "三师意见不一致：{yes}认为可行或有条件可行，{no}认为不可行。",
     "review.feasibility_required": "请选择可行性。",
     "review.cost_required": "请选择估算造价。",
     "review.priority_required": "请选择优先级。",

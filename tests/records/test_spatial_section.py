@@ -1,0 +1,34 @@
+"""The record shows workshop.analysis's spatial findings when the content has them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workshop.assessments.models import AssessmentRecord
+
+from ..web.helpers import text_of
+from .helpers import SAMPLE_SPATIAL, closed_workshop
+
+
+def test_spatial_section_renders_from_the_analysis_shape(planner_client, database):
+    with database.unit_of_work() as s:
+        ws, _ = closed_workshop(s, planner=s.merge(planner_client.planner))
+        record = s.scalars(select(AssessmentRecord)).one()
+        record.content = record.content | {"spatial": SAMPLE_SPATIAL}
+        ws_id = ws.id
+    text = text_of(planner_client.get(f"/console/workshops/{ws_id}/assessment").text)
+    assert "空间分析" in text and "社区面积：42.5 公顷" in text
+    assert "41%" in text and "93%" in text  # coverage by radius
+    assert "步行范围内覆盖不足一半社区面积的：生态资产" in text
+    assert "黄葛古树 / 黄桷古树" in text and "相距 12 米" in text
+    assert "社会资产：4 处" in text
+    assert "有 ·" in text and "缺 ·" in text  # facility names are labelled by the analysis area
+
+
+def test_no_spatial_section_without_findings(planner_client, database):
+    with database.unit_of_work() as s:
+        ws, _ = closed_workshop(s, planner=s.merge(planner_client.planner))
+        record = s.scalars(select(AssessmentRecord)).one()
+        record.content = record.content | {"spatial": None}
+        ws_id = ws.id
+    assert "空间分析" not in planner_client.get(f"/console/workshops/{ws_id}/assessment").text
