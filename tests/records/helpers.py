@@ -52,11 +52,23 @@ def closed_workshop(db: Session, *, on: date = date(2026, 11, 24), **kwargs):
 SAMPLE_SPATIAL = {
     "area_ha": 42.5,
     "by_class": [
-        {"asset_class": "ecological", "count": 3, "length_m": 420.0, "area_m2": 5300.0, "per_ha": 0.07},
+        {
+            "asset_class": "ecological",
+            "count": 3,
+            "length_m": 420.0,
+            "area_m2": 5300.0,
+            "per_ha": 0.07,
+        },
         {"asset_class": "social", "count": 5, "length_m": 0.0, "area_m2": 0.0, "per_ha": 0.12},
     ],
     "by_subtype": [
-        {"asset_class": "ecological", "subtype": "old_tree", "count": 2, "length_m": 0, "area_m2": 0},
+        {
+            "asset_class": "ecological",
+            "subtype": "old_tree",
+            "count": 2,
+            "length_m": 0,
+            "area_m2": 0,
+        },
     ],
     "coverage": [
         {"asset_class": "ecological", "radius_m": 300, "share": 0.41},
@@ -71,4 +83,4 @@ SAMPLE_SPATIAL = {
         {"facility": "elderly_station", "present": False, "asset_ids": []},
     ],
     "params": {},
-}  # fmt: skip
+}

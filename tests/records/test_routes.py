@@ -160,6 +160,11 @@ def test_service_log_by_hand_csv_and_points_page(planner_client, app, database):
     exported = planner_client.get("/console/service-log.csv?year=2026")
     assert exported.headers["content-type"].startswith("text/csv")
     assert "社区规划讲座" in exported.text and "规划评估" in exported.text
+    xlsx = planner_client.get("/console/points.xlsx?year=2026")
+    assert xlsx.content.startswith(b"PK") and "spreadsheetml" in xlsx.headers["content-type"]
+    breakdown = planner_client.get("/console/points.csv?year=2026").content.decode("utf-8")
+    assert "年度服务积分" in breakdown and "规划评估" in breakdown
+    assert planner_client.get("/console/points.pdf").status_code == 404
     points = text_of(planner_client.get("/console/points?year=2026").text)
     assert "默认值" in points and "满意度系数" in points and "首年" in points
     with database.unit_of_work(write=False) as s:

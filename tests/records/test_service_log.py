@@ -7,11 +7,12 @@ import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from workshop.assessments import versions
 from workshop.errors import Forbidden, Invalid, NotFound
-from workshop.service_log import service, yearly
+from workshop.service_log import exports, service, yearly
 from workshop.service_log.models import ServiceLogEntry
 
 from ..factories import make_planner
@@ -137,9 +138,28 @@ def test_csv_export_has_chinese_headers_and_defused_formulas(db):
     workshop, _ = closed_workshop(db)
     me = workshop.planner
     service.add_entry(db=db, planner=me, form=_form(workshop.community_id, summary="=1+1 讲座"))
-    text = yearly.log_csv(db=db, planner=me, entries=service.log_of(db=db, planner=me))
+    header, rows = exports.log_table(db=db, planner=me, entries=service.log_of(db=db, planner=me))
+    text = exports.to_csv(header, rows).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:4] == ["日期", "社区", "工作职能", "时长（小时）"]
     assert rows[1][2] == "沟通协调" and rows[1][8] == "'=1+1 讲座"
     assert date.fromisoformat(rows[1][0]) == date(2026, 10, 1)
+
+
+def test_xlsx_export_holds_the_breakdown_and_the_log(db):
+    lead = make_planner(db, title="senior")
+    workshop, _ = closed_workshop(db, planner=lead)
+    versions.finalise(db=db, workshop=workshop, planner=lead)
+    summary = yearly.year_summary(db=db, planner=lead, year=2026)
+    header, rows = exports.breakdown_table(summary.breakdown)
+    log_header, log_rows = exports.log_table(db=db, planner=lead, entries=summary.entries)
+    data = exports.to_xlsx([("积分明细", header, rows), ("服务记录", log_header, log_rows)])
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["积分明细", "服务记录"]
+    points = {r[0]: r[-1] for r in book["积分明细"].iter_rows(min_row=2, values_only=True)}
+    # 规划评估 2 × 1.8 = 3.6; 5/6 satisfied → × 0.9 = 3.24; first year, no specials
+    assert points["规划评估"] == pytest.approx(3.6)
+    assert points["年度服务积分"] == pytest.approx(3.24)
+    log = list(book["服务记录"].iter_rows(min_row=2, values_only=True))
+    assert log[0][2] == "规划评估" and log[0][4] == 2.0

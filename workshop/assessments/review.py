@@ -17,6 +17,7 @@ from workshop.assessments.models import ProfessionalReview, WorkshopFacilitator
 from workshop.db import utcnow
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.i18n import label, t
+from workshop.live.broker import announce
 from workshop.proposals.models import Proposal
 from workshop.workshops.models import Workshop
 
@@ -73,6 +74,7 @@ def add_facilitator(
     link = WorkshopFacilitator(workshop_id=workshop.id, planner_id=other.id)
     db.add(link)
     db.flush()
+    announce(db, workshop.id, "records")
     return link
 
 
@@ -121,6 +123,7 @@ def save_review(
     review.comment = comment
     review.updated_at = utcnow()
     db.flush()
+    announce(db, workshop.id, "records")
     return review
 
 

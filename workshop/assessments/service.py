@@ -8,6 +8,7 @@ three-discipline review in `review.py`.
 from __future__ import annotations
 
 import importlib
+import logging
 from collections import Counter
 from typing import Any
 
@@ -24,6 +25,8 @@ from workshop.proposals.consensus import Assessment
 from workshop.proposals.service import DEFAULT_RULES, consensus_by_proposal, tally
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import participants_by_group, satisfaction_summary
+
+log = logging.getLogger(__name__)
 
 # Version of the content schema; readers check it before using keys added later.
 # 1: the walking skeleton; 2: adds format, proposal ids, duration, subtypes, spatial,
@@ -123,7 +126,13 @@ def spatial_findings(db: Session, workshop: Workshop) -> dict | None:
         analysis = importlib.import_module("workshop.analysis.service")
     except ImportError:
         return None
-    return analysis.analyse(db, workshop).as_dict()
+    try:
+        return analysis.analyse(db, workshop).as_dict()
+    except Exception:
+        # Closing a meeting must not fail because an analysis did: the record is written
+        # without the section, and "重新统计" can add it once the cause is fixed.
+        log.exception("spatial analysis failed for workshop %s", workshop.id)
+        return None
 
 
 def facilitator_dict(planner: Any, *, lead: bool) -> dict:

@@ -23,6 +23,7 @@ from workshop.assessments.service import (
 from workshop.db import utcnow
 from workshop.errors import Conflict, Invalid, NotFound
 from workshop.followup.service import adopted_ids, community_followup
+from workshop.live.broker import announce
 from workshop.service_log.service import record_assessment
 from workshop.workshops.models import Workshop
 
@@ -145,6 +146,7 @@ def finalise(*, db: Session, workshop: Workshop, planner: Planner) -> Assessment
     record.finalised_by_id = planner.id
     db.flush()
     record_assessment(db=db, workshop=workshop, record=record)
+    announce(db, workshop.id, "records")
     return record
 
 

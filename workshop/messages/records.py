@@ -72,7 +72,9 @@ ZH_CN: dict[str, str] = {
         "分歧：居民已形成共识，但{who}认为不可行，需向居民说明理由或调整方案。"
     ),
     "review.consensus_conditional": "居民已形成共识，{who}认为有条件可行，实施前须落实所提条件。",
-    "review.contested_feasible": "分歧：{who}认为可行或有条件可行，但居民意见存在分歧，建议再协商。",
+    "review.contested_feasible": (
+        "分歧：{who}认为可行或有条件可行，但居民意见存在分歧，建议再协商。"
+    ),
     "review.contested_not_feasible": "居民意见存在分歧，{who}也认为不可行，建议暂缓。",
     "review.insufficient": "居民投票参与不足，对照结论仅供参考。",
     "review.professionals_split": "三师意见不一致：{yes}认为可行或有条件可行，{no}认为不可行。",
@@ -164,6 +166,16 @@ ZH_CN: dict[str, str] = {
     "log.evidence_invalid": "依据只能选您主持或协作的工作坊或其评估记录。",
     "log.auto_not_deletable": "这条记录由定稿的评估记录生成，不能删除，可以修改。",
     "log.special_hint": "重大社区活动获高级别媒体正面报道时填写，每次最多 10 分。",
+    # exports
+    "export.item": "项目",
+    "export.factor": "系数",
+    "export.cumulative": "累积积分（上年积分 × 比例）",
+    "export.special": "专项积分（申报 → 计入）",
+    "export.log_sheet": "服务记录",
+    "export.points_sheet": "积分明细",
+    "log.export_xlsx": "导出 Excel",
+    "points.export_csv": "积分明细 CSV",
+    "points.export_xlsx": "积分明细 Excel",
     # points
     "points.title": "{year} 年度服务积分",
     "points.formula": "服务积分 = Σ(基础分 × 能力系数) × 满意度系数 + 累积积分 + 专项积分",

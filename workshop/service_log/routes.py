@@ -10,8 +10,9 @@ from sqlalchemy import select
 from workshop.assessments.models import AssessmentRecord
 from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession
-from workshop.i18n import label
-from workshop.service_log import service, yearly
+from workshop.errors import NotFound
+from workshop.i18n import label, t
+from workshop.service_log import exports, service, yearly
 from workshop.service_log.points import TITLES, WORK_FUNCTIONS
 from workshop.templating import go_to, render
 
@@ -147,16 +148,50 @@ def delete_entry(
     return go_to(request, "/console/service-log")
 
 
-@router.get("/service-log.csv")
-def export_csv(planner: CurrentPlanner, db: DbSession, year: int | None = None) -> Response:
-    entries = service.log_of(db=db, planner=planner, year=year)
-    body = yearly.log_csv(db=db, planner=planner, entries=entries)
-    name = f"service-log-{year or 'all'}.csv"
+def _download(body: bytes, media_type: str, name: str) -> Response:
     return Response(
-        body.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        body,
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/service-log.{ext}")
+def export_log(
+    ext: str, planner: CurrentPlanner, db: DbSession, year: int | None = None
+) -> Response:
+    entries = service.log_of(db=db, planner=planner, year=year)
+    header, rows = exports.log_table(db=db, planner=planner, entries=entries)
+    name = f"service-log-{year or 'all'}.{ext}"
+    if ext == "csv":
+        return _download(exports.to_csv(header, rows), CSV, name)
+    if ext == "xlsx":
+        return _download(exports.to_xlsx([(t("export.log_sheet"), header, rows)]), XLSX, name)
+    raise NotFound("log.not_found")
+
+
+@router.get("/points.{ext}")
+def export_points(
+    ext: str, planner: CurrentPlanner, db: DbSession, year: int | None = None
+) -> Response:
+    year = year or date.today().year
+    summary = yearly.year_summary(db=db, planner=planner, year=year)
+    header, rows = exports.breakdown_table(summary.breakdown)
+    name = f"service-points-{year}.{ext}"
+    if ext == "csv":
+        return _download(exports.to_csv(header, rows), CSV, name)
+    if ext == "xlsx":
+        log_header, log_rows = exports.log_table(db=db, planner=planner, entries=summary.entries)
+        sheets = [
+            (t("export.points_sheet"), header, rows),
+            (t("export.log_sheet"), log_header, log_rows),
+        ]
+        return _download(exports.to_xlsx(sheets), XLSX, name)
+    raise NotFound("log.not_found")
 
 
 @router.get("/points")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +9,11 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
-from workshop.communities.models import Community
 from workshop.db import utcnow
 from workshop.errors import Invalid
-from workshop.i18n import label, t
+from workshop.i18n import label
 from workshop.service_log.models import PointsRules, ServiceLogEntry
 from workshop.service_log.points import (
-    DEFAULT_RULES,
     TITLES,
     WORK_FUNCTIONS,
     Breakdown,
@@ -179,57 +175,3 @@ def year_summary(*, db: Session, planner: Planner, year: int) -> YearSummary:
         previous = breakdown.total
     assert summary is not None
     return summary
-
-
-CSV_COLUMNS = (
-    "date",
-    "community",
-    "function",
-    "hours",
-    "base_points",
-    "special_points",
-    "media",
-    "satisfaction",
-    "summary",
-    "proof",
-)
-
-
-def log_csv(*, db: Session, planner: Planner, entries: list[ServiceLogEntry]) -> str:
-    """Return the entries as CSV with a BOM, so spreadsheet programs read the Chinese."""
-    rules = rules_for(db=db, planner=planner)
-    names = dict(db.execute(select(Community.id, Community.name)).all())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([t(f"log.{c}") for c in CSV_COLUMNS])
-    for e in entries:
-        proof = (
-            t("log.proof_record", id=e.assessment_id)
-            if e.assessment_id
-            else t("log.proof_workshop", id=e.workshop_id)
-            if e.workshop_id
-            else ""
-        )
-        writer.writerow(
-            [
-                e.date.isoformat(),
-                names.get(e.community_id, ""),
-                label("work_function", e.work_function),
-                f"{e.hours:g}",
-                f"{rules['base_points'].get(e.work_function, 0):g}",
-                f"{e.special_points:g}",
-                _cell(e.media_coverage),
-                "" if e.satisfaction_rate is None else f"{e.satisfaction_rate:.1%}",
-                _cell(e.summary),
-                proof,
-            ]
-        )
-    return "\ufeff" + out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Defuse spreadsheet formulas in text typed by people (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-__all__ = ["DEFAULT_RULES"]
