@@ -104,5 +104,6 @@ def test_records_pages_look_right(server, browser, settings):
     page.goto(f"{server.base_url}/console/workshops/{ws_id}")
     page.wait_for_selector("#records-panel ul")
     assert page.locator("#records-panel").get_by_text("王工程").is_visible()
+    assert page.locator("#records-panel").get_by_text("街道办批复").is_visible()
     page.screenshot(path=str(ARTIFACTS / "records-console-panel.png"), full_page=True)
     page.close()

@@ -9,8 +9,9 @@ import pytest
 from workshop.assessments import versions
 from workshop.assessments.review import add_facilitator, compare, save_review
 from workshop.assessments.service import latest_record
-from workshop.errors import Conflict, Invalid, NotFound
+from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.followup import service as followup
+from workshop.proposals.service import submit_proposal
 
 from ..factories import make_planner, make_workshop
 from .helpers import closed_workshop
@@ -152,9 +153,15 @@ def test_follow_up_moves_one_step_at_a_time_or_is_shelved_with_a_reason(db):
     assert followup.allowed_next("shelved") == ()
     with pytest.raises(Conflict):
         followup.adopt(db=db, workshop=workshop, planner=lead, proposal_id=props["步道照明"].id)
-    open_ws = make_workshop(db, stage="voting")
+    open_ws = make_workshop(db, stage="proposals", planner=lead)
+    idea = submit_proposal(db=db, workshop=open_ws, participant=None, title="屋顶花园")
+    with pytest.raises(Conflict, match="followup.not_closed"):
+        followup.adopt(db=db, workshop=open_ws, planner=lead, proposal_id=idea.id)
     with pytest.raises(NotFound):
-        followup.adopt(db=db, workshop=open_ws, planner=lead, proposal_id=props["修缮老院子"].id)
+        followup.adopt(db=db, workshop=workshop, planner=lead, proposal_id=idea.id)
+    with pytest.raises(Forbidden):
+        followup.adopt(db=db, workshop=workshop, planner=make_planner(db),
+                       proposal_id=props["修缮老院子"].id)  # fmt: skip
 
     decisions = followup.community_decisions(db=db, community=workshop.community)
     seats = {d["title"]: d for d in decisions}["增设休息座椅"]

@@ -112,6 +112,12 @@ def test_a_co_facilitator_reviews_and_sees_the_record_but_cannot_finalise(
         f"/console/workshops/{ws_id}/assessment/finalise", headers={"HX-Request": "true"}
     )
     assert denied.status_code == 403 and "只有主持" in denied.text
+    adopt = engineer.post(
+        f"/console/workshops/{ws_id}/assessment/adopt",
+        data={"proposal_id": props["增设休息座椅"]},
+        headers={"HX-Request": "true"},
+    )
+    assert adopt.status_code == 403
     assert engineer.get(f"/console/communities/{community_id}").status_code == 200
 
 

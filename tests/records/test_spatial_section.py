@@ -32,3 +32,22 @@ def test_no_spatial_section_without_findings(planner_client, database):
         record.content = record.content | {"spatial": None}
         ws_id = ws.id
     assert "空间分析" not in planner_client.get(f"/console/workshops/{ws_id}/assessment").text
+
+
+def test_a_record_in_the_skeleton_format_still_renders(planner_client, database):
+    with database.unit_of_work() as s:
+        ws, _ = closed_workshop(s, planner=s.merge(planner_client.planner))
+        record = s.scalars(select(AssessmentRecord)).one()
+        legacy = {
+            k: v
+            for k, v in record.content.items()
+            if k not in ("format", "spatial", "findings", "recommendations", "goals", "reviews",
+                         "followup", "meeting")
+        }  # fmt: skip
+        record.content = legacy
+        ws_id = ws.id
+    page = planner_client.get(f"/console/workshops/{ws_id}/assessment")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "旧格式" in text and "增设休息座椅" in text and "三师会商" not in text
+    assert planner_client.get(f"/console/workshops/{ws_id}/report.html").status_code == 200

@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
+from workshop.accounts.models import Planner
 from workshop.assessments import review, versions
 from workshop.assessments.deps import FacilitatedWorkshop
 from workshop.assessments.models import AssessmentRecord
@@ -22,7 +24,9 @@ def _filename(workshop_id: int, version: int, ext: str) -> str:
     return f"workshop-{workshop_id}-report-v{version}.{ext}"
 
 
-def _page(request: Request, db: DbSession, workshop: Workshop, planner, record: AssessmentRecord):  # type: ignore[no-untyped-def]
+def _page(
+    request: Request, db: Session, workshop: Workshop, planner: Planner, record: AssessmentRecord
+) -> Response:
     all_versions = versions.versions_of(db=db, workshop=workshop)
     content = versions.current_content(db=db, workshop=workshop, record=record)
     context = {
@@ -138,7 +142,6 @@ def adopt_proposal(
     db: DbSession,
     proposal_id: Annotated[int, Form()],
 ) -> Response:
-    review.require_lead(workshop, planner)
     adopt(db=db, workshop=workshop, planner=planner, proposal_id=proposal_id)
     return go_to(request, _back(workshop))
 

@@ -100,5 +100,6 @@ def records_panel(
         "people": facilitators(db=db, workshop=workshop),
         "record": record,
         "is_lead": workshop.planner_id == planner.id,
+        "earlier": service.community_followup(db=db, workshop=workshop),
     }
     return render(request, "assessments/_records_panel.html", context)

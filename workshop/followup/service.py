@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from workshop.accounts.models import Planner
 from workshop.communities.models import Community
 from workshop.db import utcnow
-from workshop.errors import Conflict, Invalid, NotFound
+from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.followup.models import FollowUp, FollowUpNote
 from workshop.i18n import label
 from workshop.proposals.models import Proposal
@@ -38,6 +38,8 @@ def adopt(
     *, db: Session, workshop: Workshop, planner: Planner, proposal_id: int, on: date | None = None
 ) -> FollowUp:
     """Mark a proposal of a closed workshop as adopted and start following it up."""
+    if workshop.planner_id != planner.id:
+        raise Forbidden("assessment.lead_only")
     proposal = db.get(Proposal, proposal_id)
     if proposal is None or proposal.workshop_id != workshop.id:
         raise NotFound("proposal.not_found")

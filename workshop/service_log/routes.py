@@ -6,7 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from workshop.accounts.models import Planner
 from workshop.assessments.models import AssessmentRecord
 from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession
@@ -21,7 +23,7 @@ router = APIRouter(prefix="/console")
 Text = Annotated[str, Form(max_length=1000)]
 
 
-def _form_context(db: DbSession, planner) -> dict:  # type: ignore[no-untyped-def]
+def _form_context(db: Session, planner: Planner) -> dict:
     workshops = service.my_workshops(db=db, planner=planner)
     ids = [w.id for w in workshops]
     records = (
