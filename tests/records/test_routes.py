@@ -42,6 +42,7 @@ def test_record_pages_need_a_login_and_hide_other_planners_workshops(
         f"/console/workshops/{ws_id}/assessment/v/1",
         f"/console/communities/{community_id}",
         f"/console/workshops/{ws_id}/_records_panel",
+        f"/console/workshops/{ws_id}/report.html",
     ):
         assert stranger.get(url).status_code == 404, url
     for url in (
@@ -119,6 +120,7 @@ def test_a_co_facilitator_reviews_and_sees_the_record_but_cannot_finalise(
     )
     assert adopt.status_code == 403
     assert engineer.get(f"/console/communities/{community_id}").status_code == 200
+    assert engineer.get(f"/console/workshops/{ws_id}/report.html").status_code == 200
 
 
 def test_adopt_and_follow_up_on_the_community_page(planner_client, database):
@@ -186,3 +188,18 @@ def test_service_log_by_hand_csv_and_points_page(planner_client, app, database):
     planner_client.post(f"/console/service-log/{manual.id}/delete")
     with database.unit_of_work(write=False) as s:
         assert s.get(ServiceLogEntry, manual.id) is None
+
+
+def test_profile_sets_the_title_the_points_use(planner_client, database):
+    bad = planner_client.post(
+        "/console/profile",
+        data={"discipline": "wizard", "title": "senior"},
+        headers={"HX-Request": "true"},
+    )
+    assert bad.status_code == 422 and "专业只能是" in bad.text
+    planner_client.post(
+        "/console/profile",
+        data={"discipline": "engineer", "title": "senior", "organisation": "示例设计院"},
+    )
+    page = text_of(planner_client.get("/console/points?year=2026").text)
+    assert "能力系数（正高级）" in page and "示例设计院" in page

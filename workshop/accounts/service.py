@@ -63,3 +63,19 @@ def authenticate(*, db: Session, username: str, password: str) -> Planner:
     if _hasher.check_needs_rehash(planner.password_hash):
         planner.password_hash = _hasher.hash(password)
     return planner
+
+
+def update_profile(
+    *, db: Session, planner: Planner, discipline: str, title: str, organisation: str
+) -> Planner:
+    """Change the planner's discipline, professional title and organisation (points use them)."""
+    if discipline not in DISCIPLINES:
+        raise Invalid("planner.unknown_discipline")
+    if title not in TITLES:
+        raise Invalid("planner.unknown_title")
+    organisation = organisation.strip()
+    if len(organisation) > 128:
+        raise Invalid("field.too_long", limit=128)
+    planner.discipline, planner.title, planner.organisation = discipline, title, organisation
+    db.flush()
+    return planner

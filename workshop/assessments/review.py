@@ -66,7 +66,7 @@ def add_facilitator(
 ) -> WorkshopFacilitator:
     """Add a co-facilitator by username (only the lead planner may)."""
     require_lead(workshop, by)
-    other = db.scalar(select(Planner).where(Planner.username == username.strip()))
+    other = db.scalar(select(Planner).where(Planner.username == username.strip().lower()))
     if other is None:
         raise NotFound("facilitator.unknown", username=username.strip()[:64])
     if is_facilitator(db=db, workshop=workshop, planner=other):

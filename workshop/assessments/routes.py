@@ -11,7 +11,7 @@ from workshop.assessments import review, versions
 from workshop.assessments.deps import FacilitatedWorkshop
 from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.service import latest_record
-from workshop.deps import CurrentPlanner, DbSession, PlannerWorkshop
+from workshop.deps import CurrentPlanner, DbSession
 from workshop.followup.service import adopt
 from workshop.reports.render import report_html, report_pdf
 from workshop.templating import go_to, render
@@ -159,7 +159,7 @@ def add_facilitator(
 
 
 @router.get("/report.html")
-def report_as_html(workshop: PlannerWorkshop, db: DbSession) -> Response:
+def report_as_html(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
     name = _filename(workshop.id, record.version, "html")
     return HTMLResponse(
@@ -169,7 +169,7 @@ def report_as_html(workshop: PlannerWorkshop, db: DbSession) -> Response:
 
 
 @router.get("/report.pdf")
-def report_as_pdf(workshop: PlannerWorkshop, db: DbSession) -> Response:
+def report_as_pdf(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
     pdf = report_pdf(record.content)
     name = _filename(workshop.id, record.version, "pdf")

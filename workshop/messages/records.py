@@ -166,6 +166,11 @@ ZH_CN: dict[str, str] = {
     "log.evidence_invalid": "依据只能选您主持或协作的工作坊或其评估记录。",
     "log.auto_not_deletable": "这条记录由定稿的评估记录生成，不能删除，可以修改。",
     "log.special_hint": "重大社区活动获高级别媒体正面报道时填写，每次最多 10 分。",
+    # profile
+    "profile.title": "我的资料（用于积分）",
+    "profile.discipline": "专业",
+    "profile.title_rank": "职称",
+    "profile.organisation": "所在单位",
     # exports
     "export.item": "项目",
     "export.factor": "系数",

@@ -8,7 +8,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workshop.accounts import service as accounts
 from workshop.accounts.models import Planner
+from workshop.accounts.service import DISCIPLINES
 from workshop.assessments.models import AssessmentRecord
 from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession
@@ -211,6 +213,7 @@ def points(
         "rules_source": yearly.rules_source(db=db, planner=planner),
         "functions": WORK_FUNCTIONS,
         "titles": TITLES,
+        "disciplines": DISCIPLINES,
         "floor": min(
             (band[0] for band in summary.breakdown.rules["satisfaction_bands"]), default=0
         ),
@@ -234,6 +237,21 @@ def save_rules(
     yearly.save_rules(db=db, planner=planner, scope=values.get("scope", "planner"), form=values)
     year = values.get("year", "")
     return go_to(request, "/console/points" + (f"?year={year}" if year.isdigit() else ""))
+
+
+@router.post("/profile")
+def update_profile(
+    request: Request,
+    planner: CurrentPlanner,
+    db: DbSession,
+    discipline: Annotated[str, Form(max_length=16)],
+    title: Annotated[str, Form(max_length=16)],
+    organisation: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    accounts.update_profile(
+        db=db, planner=planner, discipline=discipline, title=title, organisation=organisation
+    )
+    return go_to(request, "/console/points")
 
 
 @router.post("/points/rules/reset")
