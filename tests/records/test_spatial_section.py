@@ -51,3 +51,16 @@ def test_a_record_in_the_skeleton_format_still_renders(planner_client, database)
     text = text_of(page.text)
     assert "旧格式" in text and "增设休息座椅" in text and "三师会商" not in text
     assert planner_client.get(f"/console/workshops/{ws_id}/report.html").status_code == 200
+
+
+def test_finalising_a_skeleton_record_stores_who_and_when(db):
+    from workshop.assessments.versions import finalise, record_version
+
+    workshop, _ = closed_workshop(db)
+    record = db.scalars(select(AssessmentRecord)).one()
+    record.content = {k: v for k, v in record.content.items() if k != "format"}
+    db.flush()
+    finalise(db=db, workshop=workshop, planner=workshop.planner)
+    db.expire_all()
+    stored = record_version(db=db, workshop=workshop, version=1)
+    assert stored.is_final and stored.content["finalised"]["by"] == workshop.planner.name

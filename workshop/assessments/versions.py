@@ -7,9 +7,11 @@ its content when it is finalised.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
@@ -71,10 +73,15 @@ def draft_for_edit(*, db: Session, workshop: Workshop) -> AssessmentRecord:
     latest = latest_record(db=db, workshop=workshop)
     if not latest.is_final:
         return latest
-    content = {k: v for k, v in latest.content.items() if k not in ("finalised",)}
+    # A deep copy: the frozen version's nested dicts must never be shared with the draft.
+    content = copy.deepcopy({k: v for k, v in latest.content.items() if k != "finalised"})
     draft = AssessmentRecord(workshop_id=workshop.id, version=latest.version + 1, content=content)
-    db.add(draft)
-    db.flush()
+    try:
+        with db.begin_nested():
+            db.add(draft)
+    except IntegrityError:
+        # Another request started this draft at the same moment (PostgreSQL workers).
+        return latest_record(db=db, workshop=workshop)
     return draft
 
 
@@ -101,7 +108,7 @@ def edit_record(
     if len(place.strip()) > PLACE_MAX:
         raise Invalid("field.too_long", limit=PLACE_MAX)
     draft = draft_for_edit(db=db, workshop=workshop)
-    content = dict(draft.content)
+    content = copy.deepcopy(draft.content)
     content.update(
         findings=findings,
         recommendations=recommendations,
@@ -135,7 +142,7 @@ def finalise(*, db: Session, workshop: Workshop, planner: Planner) -> Assessment
     if record.is_final:
         raise Conflict("assessment.already_final")
     now = utcnow()
-    content = current_content(db=db, workshop=workshop, record=record)
+    content = copy.deepcopy(current_content(db=db, workshop=workshop, record=record))
     content["finalised"] = {
         "at": now.isoformat(timespec="seconds"),
         "by": planner.name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
@@ -54,8 +55,11 @@ def adopt(
         title=proposal.title,
         status="adopted",
     )
-    db.add(follow_up)
-    db.flush()
+    try:
+        with db.begin_nested():
+            db.add(follow_up)
+    except IntegrityError:  # adopted by a concurrent request
+        raise Conflict("followup.already_adopted") from None
     db.add(
         FollowUpNote(
             follow_up_id=follow_up.id,
