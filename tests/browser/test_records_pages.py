@@ -101,6 +101,10 @@ def test_records_pages_look_right(server, browser, settings):
     assert page.get_by_text("委托设计单位出方案").is_visible()
     page.screenshot(path=str(ARTIFACTS / "records-community.png"), full_page=True)
 
+    page.goto(f"{server.base_url}/console/records")
+    assert page.get_by_text("口袋公园议事会").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "records-overview.png"), full_page=True)
+
     page.goto(f"{server.base_url}/console/workshops/{ws_id}")
     page.wait_for_selector("#records-panel ul")
     assert page.locator("#records-panel").get_by_text("王工程").is_visible()

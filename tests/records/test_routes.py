@@ -120,7 +120,8 @@ def test_a_co_facilitator_reviews_and_sees_the_record_but_cannot_finalise(
     )
     assert adopt.status_code == 403
     assert engineer.get(f"/console/communities/{community_id}").status_code == 200
-    assert engineer.get(f"/console/workshops/{ws_id}/report.html").status_code == 200
+    report = engineer.get(f"/console/workshops/{ws_id}/report.html")
+    assert report.status_code == 200 and "王工程" in report.text  # co-facilitators listed
 
 
 def test_adopt_and_follow_up_on_the_community_page(planner_client, database):
