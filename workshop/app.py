@@ -65,8 +65,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
 def _include_routers(app: FastAPI) -> None:
     from workshop.accounts.routes import router as accounts
+    from workshop.analysis.routes import router as analysis
     from workshop.assessments.routes import router as assessments
     from workshop.assets.routes import router as assets
+    from workshop.basemaps.routes import router as basemaps
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
     from workshop.service_log.routes import router as service_log
@@ -74,6 +76,8 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
+    app.include_router(analysis)
+    app.include_router(basemaps)
 
 
 def _wants_json(request: Request) -> bool:

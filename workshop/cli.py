@@ -66,6 +66,7 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """Load the fictional demo community, planner and workshop; return (code, title)."""
     from workshop.accounts.models import Planner
     from workshop.accounts.service import create_planner
+    from workshop.basemaps.config import parse_base_map
     from workshop.communities.models import Community
     from workshop.workshops.models import Workshop
     from workshop.workshops.service import create_workshop
@@ -73,6 +74,8 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     meta = json.loads((DEMO_DIR / "community.json").read_text(encoding="utf-8"))
     boundary = json.loads((DEMO_DIR / "boundary.geojson").read_text(encoding="utf-8"))
     base = json.loads((DEMO_DIR / "base_layers.geojson").read_text(encoding="utf-8"))
+    # community.json may name a base map (workshop.basemaps.config), e.g. the demo tile pack.
+    base_map = parse_base_map(meta.get("base_map")).as_dict() if meta.get("base_map") else None
     planner = db.scalar(select(Planner).where(Planner.username == DEMO_USER))
     if planner is None:
         planner = create_planner(
@@ -92,9 +95,12 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
             street=meta["street"],
             boundary=boundary["features"][0]["geometry"],
             base_layers=base,
+            base_map=base_map,
         )
         db.add(community)
         db.flush()
+    elif community.base_map is None and base_map is not None:
+        community.base_map = base_map
     workshop = db.scalar(
         select(Workshop).where(Workshop.community_id == community.id, Workshop.stage != "closed")
     )

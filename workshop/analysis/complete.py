@@ -41,7 +41,7 @@ FACILITIES: tuple[Facility, ...] = (
     Facility(
         "everyday_shops",
         ("超市", "便利店", "菜市场", "农贸市场", "菜场", "商店", "小卖部", "生鲜", "药店"),
-        frozenset({"everyday_shops", "shop"}),
+        frozenset({"everyday_shops", "convenience_service"}),
     ),
     Facility(
         "community_service",
@@ -51,7 +51,7 @@ FACILITIES: tuple[Facility, ...] = (
     Facility(
         "activity_space",
         ("活动场地", "活动室", "广场", "健身", "运动场", "球场", "坝坝"),
-        frozenset({"activity_space"}),
+        frozenset({"activity_space", "venue"}),
     ),
 )
 

@@ -98,6 +98,13 @@ def analyse(db: Session, workshop: Workshop) -> WorkshopAnalysis:
     return analyse_records(workshop.community.boundary, records_of(db=db, workshop=workshop))
 
 
+def analysis_with_names(*, db: Session, workshop: Workshop) -> tuple[WorkshopAnalysis, dict]:
+    """Return the analysis and {asset id: name} for the page that shows it."""
+    records = records_of(db=db, workshop=workshop)
+    names = {r.id: r.name for r in records}
+    return analyse_records(workshop.community.boundary, records), names
+
+
 def gaps_feature_collection(
     *, db: Session, workshop: Workshop, asset_class: str, radius_m: int
 ) -> dict:
