@@ -30,13 +30,7 @@
       return;
     }
     const url = config.dataset.gaps + "?asset_class=" + encodeURIComponent(cls) + "&radius=" + encodeURIComponent(radius);
-    fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(String(response.status));
-        }
-        return response.json();
-      })
+    getJson(url)
       .then(function (collection) {
         if (!box.checked) {
           return;
@@ -49,12 +43,53 @@
             return { color: colour, weight: 2, dashArray: "6 4", fillColor: colour, fillOpacity: 0.28 };
           },
         }).addTo(map);
+        if (assetLayer) {
+          assetLayer.bringToFront();
+        }
         config.dataset.layers = String(Object.keys(layers).length);
       })
       .catch(function () {
         box.checked = false;
       });
   }
+
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" }).then(
+      function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      }
+    );
+  }
+
+  // The assets themselves, small and on top, so gaps can be read against them.
+  let assetLayer = null;
+  getJson(config.dataset.assets).then(function (collection) {
+    assetLayer = L.geoJSON(collection, {
+      coordsToLatLng: toLatLng,
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          radius: 6,
+          color: "#ffffff",
+          weight: 2,
+          fillColor: colours[feature.properties.asset_class] || "#555555",
+          fillOpacity: 0.95,
+        });
+      },
+      style: function (feature) {
+        const colour = colours[feature.properties.asset_class] || "#555555";
+        return { color: colour, weight: 3, fillColor: colour, fillOpacity: 0.3 };
+      },
+      onEachFeature: function (feature, layer) {
+        const name = document.createElement("span");
+        name.textContent = feature.properties.name;
+        layer.bindTooltip(name);
+      },
+    }).addTo(map);
+    config.dataset.assetCount = String(collection.features.length);
+  });
 
   document.querySelectorAll("input[data-gap-class]").forEach(function (box) {
     box.addEventListener("change", function () {

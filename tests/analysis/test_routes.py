@@ -174,3 +174,19 @@ def test_merged_assets_are_left_out():
     assert is_merged(SimpleNamespace(merged_into_id=7))
     assert not is_merged(SimpleNamespace(merged_into_id=None))
     assert not is_merged(SimpleNamespace())
+
+
+def test_a_workshop_without_assets_has_a_page_and_one_whole_gap(planner_client, database):
+    with database.unit_of_work() as db:
+        community = make_community(db, boundary=boundary(), base_layers=None)
+        ws_id = make_workshop(db, planner=planner_client.planner, community=community).id
+    page = planner_client.get(f"/console/workshops/{ws_id}/analysis")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "没有发现疑似重复的资产。" in text and "没有形成聚集的资产。" in text
+    gaps = planner_client.get(
+        f"/console/workshops/{ws_id}/analysis/gaps.geojson",
+        params={"asset_class": "social", "radius": 500},
+    ).json()
+    (feature,) = gaps["features"]
+    assert feature["properties"]["area_m2"] == pytest.approx(1e6, rel=1e-4)
