@@ -1,4 +1,8 @@
-"""Serve local tile packs: /tiles/{pack}/{z}/{x}/{y}.png (no login: base imagery only)."""
+"""Serve local tile packs: /tiles/{pack}/{z}/{x}/{y}.png (no login: base imagery only).
+
+The URL always ends in .png (Leaflet needs one template); a pack of JPEG or WebP tiles
+is answered with its real content type.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import hashlib
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from workshop.basemaps.tiles import EMPTY_TILE, pack_path, read_tile
+from workshop.basemaps.tiles import EMPTY_TILE, media_type, pack_path, read_tile
 
 router = APIRouter()
 CACHE_TILE = "public, max-age=604800"  # packs change rarely; a week on a tablet
@@ -29,4 +33,4 @@ def tile(request: Request, pack: str, z: int, x: int, y: int) -> Response:
     headers = {"Cache-Control": CACHE_TILE, "ETag": etag}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    return Response(data, media_type="image/png", headers=headers)
+    return Response(data, media_type=media_type(data), headers=headers)

@@ -39,6 +39,15 @@ def _png(width: int, height: int, rgba: bytes) -> bytes:
 EMPTY_TILE = _png(256, 256, b"\x00\x00\x00\x00")
 
 
+def media_type(data: bytes) -> str:
+    """Return the image type of a tile by its signature (packs may hold JPEG or WebP)."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/png"
+
+
 def pack_path(pack: str, maps_dir: Path = MAPS_DIR) -> Path | None:
     """Return the pack's MBTiles file, or None for a bad name or a missing pack."""
     if not PACK_NAME.match(pack):

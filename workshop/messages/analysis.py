@@ -57,6 +57,8 @@ ZH_CN: dict[str, str] = {
     ),
     "basemap.unknown_crs": "底图坐标系只能是 wgs84 或 gcj02。",
     "basemap.bad_pack": "瓦片包名称只能由小写字母、数字、- 和 _ 组成，对应 maps/ 下的文件夹。",
+    "basemap.pack_missing": "找不到瓦片包 maps/{pack}/tiles.mbtiles。",
+    "basemap.saved": "已设置社区底图：{kind}",
     "basemap.bad_url": "在线瓦片地址必须以 http:// 或 https:// 开头，并包含 {z}、{x}、{y}。",
 }
 
