@@ -152,3 +152,42 @@ def _artifacts():  # type: ignore[no-untyped-def]
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def test_gcj02_base_map_shifts_the_drawn_boundary_and_converts_taps(server, browser, shot):
+    from workshop.basemaps.gcj02 import wgs84_to_gcj02
+
+    from ..factories import demo_boundary
+
+    base = server.base_url
+    server.cli("demo")
+    # Online Gaode-style tiles that cannot load here: the vector layers must still show.
+    server.cli(
+        "base-map", "1", "--kind", "xyz", "--url", "http://127.0.0.1:9/{z}/{x}/{y}.png",
+        "--crs", "gcj02",
+    )  # fmt: skip
+    ctx = browser.new_context(**DESKTOP)
+    page = ctx.new_page()
+    _login(page, base)
+    page.goto(f"{base}/console/workshops/1/analysis")
+    assert page.evaluate("WorkshopCoords.crs") == "gcj02"
+    first = page.evaluate(
+        """() => {
+          let found = null;
+          window.map_workshop.eachLayer(function (layer) {
+            if (layer.options && layer.options.dashArray === "8 6" && layer.getLatLngs) {
+              const ll = layer.getLatLngs()[0][0];
+              found = [ll.lng, ll.lat];
+            }
+          });
+          return found;
+        }"""
+    )
+    stored = demo_boundary()["coordinates"][0][0]
+    assert first == pytest.approx(list(wgs84_to_gcj02(*stored)), abs=1e-9)
+    # A tap on the shifted map comes back as the stored WGS-84 position.
+    back = page.evaluate(f"WorkshopCoords.fromMap({list(wgs84_to_gcj02(*stored))})")
+    assert back == pytest.approx(stored, abs=1e-8)
+    expect(page.locator(".analysis-map path").first).to_be_visible()
+    shot(page, "analysis-gcj02-offline-tiles")
+    ctx.close()
