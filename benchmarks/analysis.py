@@ -3,7 +3,9 @@
     python -m benchmarks.analysis [--assets 2000] [--repeat 5]
 
 Assets are random points, lines and polygons of the four classes, with names drawn
-from a small pool so that duplicate candidates and clusters exist.
+from a small pool so that duplicate candidates and clusters exist. Times the pure
+analysis, every gap layer, then the same through a SQLite database: `analyse(db, …)`
+and the planner's analysis page over HTTP (in-process client).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 from tests.analysis.square import boundary, line, point, rect
 from workshop.analysis.core import Frame
@@ -62,6 +66,53 @@ def main() -> None:
         for radius in (300, 500, 1000):
             gap(frame, cls, radius)
     print(f"all 12 gap layers: {time.perf_counter() - start:.3f} s")
+    through_the_app(records, args.repeat)
+
+
+def through_the_app(records: list, repeat: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.factories import PASSWORD, make_community, make_planner, make_workshop
+    from workshop.analysis.service import analyse
+    from workshop.app import create_app
+    from workshop.assets.models import Asset
+    from workshop.config import Settings
+    from workshop.workshops.models import Workshop
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), secret_key="benchmark-secret-key-0123456789")
+        app = create_app(settings)
+        with app.state.db.unit_of_work() as db:
+            planner = make_planner(db)
+            community = make_community(db, boundary=boundary(), base_layers=None)
+            ws_id = make_workshop(db, planner=planner, community=community).id
+            db.add_all(
+                Asset(
+                    workshop_id=ws_id, asset_class=r.asset_class, name=r.name, geometry=r.geometry
+                )
+                for r in records
+            )
+        times = []
+        for _ in range(repeat):
+            with app.state.db.unit_of_work(write=False) as db:
+                start = time.perf_counter()
+                analyse(db, db.get(Workshop, ws_id))
+                times.append(time.perf_counter() - start)
+        print(f"analyse(db, workshop) on SQLite: median {statistics.median(times):.3f} s")
+        with TestClient(app) as client:
+            client.post("/login", data={"username": planner.username, "password": PASSWORD})
+            page_times, size = [], 0
+            for _ in range(repeat):
+                start = time.perf_counter()
+                response = client.get(f"/console/workshops/{ws_id}/analysis")
+                page_times.append(time.perf_counter() - start)
+                size = len(response.content)
+            assert response.status_code == 200
+        print(
+            f"analysis page: median {statistics.median(page_times):.3f} s, "
+            f"{size / 1024:.0f} KiB of HTML"
+        )
+        app.state.db.dispose()
 
 
 if __name__ == "__main__":

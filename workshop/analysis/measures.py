@@ -10,6 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -67,6 +68,7 @@ def inventory(frame: Frame, classes: Sequence[str]) -> tuple[list[dict], list[di
     return by_class, by_subtype
 
 
+@lru_cache(maxsize=8192)
 def normalise_name(name: str) -> str:
     """Return a name folded for comparison: NFKC, case-folded, no spaces or punctuation."""
     return _NOISE.sub("", unicodedata.normalize("NFKC", name).casefold())

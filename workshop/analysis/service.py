@@ -50,6 +50,7 @@ def params() -> dict:
         "coverage_distance": "straight line",
         "buffer_quad_segs": coverage.QUAD_SEGS,
         "complete_community_class": complete.SOCIAL,
+        "complete_community_not_checked": "service floor area per 100 households",
     }
 
 
