@@ -59,16 +59,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
+    _include_map_routers(app)
     _install_error_handlers(app)
     return app
 
 
 def _include_routers(app: FastAPI) -> None:
     from workshop.accounts.routes import router as accounts
-    from workshop.analysis.routes import router as analysis
     from workshop.assessments.routes import router as assessments
     from workshop.assets.routes import router as assets
-    from workshop.basemaps.routes import router as basemaps
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
     from workshop.service_log.routes import router as service_log
@@ -76,8 +75,15 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
-    app.include_router(analysis)
-    app.include_router(basemaps)
+
+
+def _include_map_routers(app: FastAPI) -> None:
+    """Spatial analysis pages and the tile server (workshop.analysis, workshop.basemaps)."""
+    from workshop.analysis.routes import router as analysis
+    from workshop.basemaps.routes import router as basemaps
+
+    for router in (analysis, basemaps):
+        app.include_router(router)
 
 
 def _wants_json(request: Request) -> bool:
