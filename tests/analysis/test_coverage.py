@@ -69,3 +69,23 @@ def test_gap_is_the_uncovered_rest_in_wgs84(frame):
     assert gap(frame, "cultural", 1000).is_empty
     whole = gap(frame, "human", 300)
     assert whole.area == pytest.approx(shape(boundary()).area, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_shares_grow_with_radius_and_gaps_are_the_rest(seed):
+    import random
+
+    from workshop.analysis.coverage import covered, gap_m
+
+    rng = random.Random(seed)
+    records = [
+        point(i, rng.choice(CLASSES), "资产", rng.uniform(-520, 520), rng.uniform(-520, 520))
+        for i in range(rng.randint(0, 30))
+    ]
+    frame = Frame.build(boundary(), records)
+    got = shares(frame)
+    for cls in CLASSES:
+        row = [got[(cls, r)] for r in (300, 500, 1000)]
+        assert all(0.0 <= s <= 1.0 for s in row) and row == sorted(row)
+        inside = covered(frame, cls, 500).area
+        assert inside + gap_m(frame, cls, 500).area == pytest.approx(frame.area_m2, abs=2.0)
