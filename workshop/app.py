@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
+    _include_map_routers(app)
     _install_error_handlers(app)
     return app
 
@@ -76,6 +77,15 @@ def _include_routers(app: FastAPI) -> None:
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
     app.include_router(followup)
+
+
+def _include_map_routers(app: FastAPI) -> None:
+    """Spatial analysis pages and the tile server (workshop.analysis, workshop.basemaps)."""
+    from workshop.analysis.routes import router as analysis
+    from workshop.basemaps.routes import router as basemaps
+
+    for router in (analysis, basemaps):
+        app.include_router(router)
 
 
 def _wants_json(request: Request) -> bool:

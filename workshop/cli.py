@@ -66,6 +66,7 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """Load the fictional demo community, planner and workshop; return (code, title)."""
     from workshop.accounts.models import Planner
     from workshop.accounts.service import create_planner
+    from workshop.basemaps.config import parse_base_map
     from workshop.communities.models import Community
     from workshop.workshops.models import Workshop
     from workshop.workshops.service import create_workshop
@@ -73,6 +74,8 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     meta = json.loads((DEMO_DIR / "community.json").read_text(encoding="utf-8"))
     boundary = json.loads((DEMO_DIR / "boundary.geojson").read_text(encoding="utf-8"))
     base = json.loads((DEMO_DIR / "base_layers.geojson").read_text(encoding="utf-8"))
+    # community.json may name a base map (workshop.basemaps.config), e.g. the demo tile pack.
+    base_map = parse_base_map(meta.get("base_map")).as_dict() if meta.get("base_map") else None
     planner = db.scalar(select(Planner).where(Planner.username == DEMO_USER))
     if planner is None:
         planner = create_planner(
@@ -92,9 +95,12 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
             street=meta["street"],
             boundary=boundary["features"][0]["geometry"],
             base_layers=base,
+            base_map=base_map,
         )
         db.add(community)
         db.flush()
+    elif community.base_map is None and base_map is not None:
+        community.base_map = base_map
     workshop = db.scalar(
         select(Workshop).where(Workshop.community_id == community.id, Workshop.stage != "closed")
     )
@@ -172,6 +178,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_base_map(args: argparse.Namespace) -> int:
+    from workshop.basemaps.service import set_base_map
+    from workshop.errors import DomainError
+    from workshop.i18n import t
+
+    setting = {k: v for k, v in vars(args).items() if k in BASE_MAP_FIELDS and v is not None}
+    database = _database()
+    try:
+        with database.unit_of_work() as db:
+            base = set_base_map(db=db, community_id=args.community_id, setting=setting)
+            print(
+                t("basemap.saved", kind=base.kind), json.dumps(base.as_dict(), ensure_ascii=False)
+            )
+    except DomainError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
+BASE_MAP_FIELDS = ("kind", "pack", "url", "attribution", "crs", "max_zoom")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workshop", description="社区规划工作坊 workshop")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -203,6 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="snapshot the SQLite database / 备份数据库")
     backup.add_argument("path", nargs="?", default="", help="default: <data_dir>/backups/")
     backup.set_defaults(func=cmd_backup)
+
+    base_map = sub.add_parser("base-map", help="choose a community's base map / 设置社区底图")
+    base_map.add_argument("community_id", type=int)
+    base_map.add_argument("--kind", default="vector", choices=["vector", "tiles", "xyz"])
+    for option in ("--pack", "--url", "--attribution", "--crs"):
+        base_map.add_argument(option)
+    base_map.add_argument("--max-zoom", dest="max_zoom", type=int)
+    base_map.set_defaults(func=cmd_base_map)
 
     migrate = sub.add_parser("migrate", help="upgrade the database / 升级数据库")
     migrate.set_defaults(func=cmd_migrate)

@@ -18,6 +18,9 @@ class Community(Base):
     district: Mapped[str] = mapped_column(String(100), default="")
     street: Mapped[str] = mapped_column(String(100), default="")
     boundary: Mapped[dict] = mapped_column(JSON)
+    # Which base map to draw (workshop.basemaps.config.BaseMap): vector only (None), a
+    # local MBTiles pack from maps/, or an online XYZ URL; GCJ-02 when the tiles are.
+    base_map: Mapped[dict | None] = mapped_column(JSON)
     # Context drawn under the assets when there are no tiles: a FeatureCollection whose
     # features carry properties.kind in {road, building, green, water}.
     base_layers: Mapped[dict | None] = mapped_column(JSON)

@@ -5,13 +5,20 @@ This is the one place where (lon, lat) becomes Leaflet's [lat, lon].
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 import folium
+import numpy as np
+import shapely
 from markupsafe import Markup
+from shapely.geometry import mapping, shape
 
 from workshop import geo
+from workshop.basemaps.config import BaseMap, base_map_of
+from workshop.basemaps.gcj02 import wgs84_to_gcj02
+from workshop.basemaps.tiles import pack_path, zoom_range
 from workshop.communities.models import Community
 
 MAP_NAME = "workshop"  # fixed, so the header's CSS and the page's script agree
@@ -27,8 +34,16 @@ _NO_ZOOM_META = re.compile(r"<meta name=\"viewport\"[^>]*>")
 
 
 def community_map(community: Community) -> folium.Map:
-    """Return a tile-less map of the community: base layers and the boundary."""
-    boundary = geo.parse_boundary(community.boundary)
+    """Return a map of the community: its base map, base layers and the boundary.
+
+    The base map follows the community's setting (workshop.basemaps.config): vector
+    layers only, a local tile pack, or online tiles with the vector layers kept (they
+    still show when the internet is gone). On GCJ-02 tiles everything drawn here is
+    shifted for display; static/coords.js does the same for the page's own layers.
+    """
+    base = base_map_of(community.base_map)
+    boundary = geo.parse_boundary(to_display(community.boundary, base))
+    pack = pack_path(base.pack) if base.kind == "tiles" else None
     m = folium.Map(
         location=[boundary.centroid.y, boundary.centroid.x],
         zoom_start=16,
@@ -36,13 +51,50 @@ def community_map(community: Community) -> folium.Map:
         control_scale=True,
         prefer_canvas=False,
         zoom_control=True,
-        attribution_control=False,  # its link points to leafletjs.com; we are offline
+        # Leaflet's attribution links to leafletjs.com; shown only for online tiles.
+        attribution_control=base.kind == "xyz",
     )
     m._name, m._id = "map", MAP_NAME
+    if pack is not None:
+        low, high = zoom_range(pack)
+        folium.TileLayer(
+            tiles=f"/tiles/{base.pack}/{{z}}/{{x}}/{{y}}.png",
+            attr=base.attribution or base.pack,
+            name="base",
+            min_zoom=max(0, low - 2),
+            max_zoom=20,
+            min_native_zoom=low,
+            max_native_zoom=high,
+            control=False,
+        ).add_to(m)
+    elif base.kind == "xyz":
+        folium.TileLayer(
+            tiles=base.url,
+            attr=base.attribution or base.url.split("/")[2],
+            name="base",
+            max_zoom=20,
+            max_native_zoom=base.max_zoom,
+            control=False,
+        ).add_to(m)
+    if pack is None:  # a raster pack already shows buildings and roads
+        _add_base_layers(m, community.base_layers, base)
+    folium.GeoJson(
+        to_display(community.boundary, base),
+        name="boundary",
+        style_function=lambda _f: BOUNDARY_STYLE,
+        interactive=False,
+        control=False,
+    ).add_to(m)
+    m.get_root().header.add_child(coords_config(base), name="workshop_coords")
+    m.fit_bounds(geo.bounds_latlon(boundary), padding=(12, 12))
+    return m
+
+
+def _add_base_layers(m: folium.Map, layers: dict | None, base: BaseMap) -> None:
     for kind, style in BASE_STYLES.items():
         features = [
-            f
-            for f in (community.base_layers or {}).get("features", [])
+            {**f, "geometry": to_display(f["geometry"], base)}
+            for f in (layers or {}).get("features", [])
             if f.get("properties", {}).get("kind") == kind
         ]
         if features:
@@ -53,15 +105,25 @@ def community_map(community: Community) -> folium.Map:
                 interactive=False,
                 control=False,
             ).add_to(m)
-    folium.GeoJson(
-        community.boundary,
-        name="boundary",
-        style_function=lambda _f: BOUNDARY_STYLE,
-        interactive=False,
-        control=False,
-    ).add_to(m)
-    m.fit_bounds(geo.bounds_latlon(boundary), padding=(12, 12))
-    return m
+
+
+def to_display(geometry: dict, base: BaseMap) -> dict:
+    """Return a WGS-84 GeoJSON geometry in the base map's datum (GCJ-02 shifts it)."""
+    if not base.gcj02:
+        return geometry
+
+    def shift(xy: np.ndarray) -> np.ndarray:
+        return np.array([wgs84_to_gcj02(float(x), float(y)) for x, y in xy]).reshape(-1, 2)
+
+    return json.loads(json.dumps(mapping(shapely.transform(shape(geometry), shift))))
+
+
+def coords_config(base: BaseMap) -> folium.Element:
+    """Return the header element naming the map datum, then loading static/coords.js."""
+    crs = "gcj02" if base.gcj02 else "wgs84"
+    return folium.Element(
+        f'<meta name="workshop-map-crs" content="{crs}">\n<script src="/static/coords.js"></script>'
+    )
 
 
 @dataclass(frozen=True)

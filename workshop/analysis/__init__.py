@@ -1,0 +1,1 @@
+"""Spatial analysis of a workshop's assets, in metres (pure functions + one service)."""

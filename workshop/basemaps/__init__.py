@@ -1,0 +1,1 @@
+"""Base maps without internet: vector layers, local MBTiles packs, online XYZ; GCJ-02."""
