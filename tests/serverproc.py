@@ -19,10 +19,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def primed(client: httpx.Client) -> httpx.Client:
+    """Fetch a page so the client holds the CSRF cookie; send its token on every request."""
+    from workshop.security import CSRF_COOKIE, token_of_cookie_value
+
+    client.get("/join")
+    client.headers["X-CSRF-Token"] = token_of_cookie_value(client.cookies[CSRF_COOKIE])
+    return client
+
+
 class ServerProcess:
     """`workshop …` commands and `workshop serve` on a free port, with its own data."""
 
-    def __init__(self, data_dir: Path, database_url: str) -> None:
+    def __init__(self, data_dir: Path, database_url: str, *, workers: int = 1) -> None:
+        self.workers = workers
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
@@ -57,10 +67,13 @@ class ServerProcess:
                     "127.0.0.1",
                     "--port",
                     str(self.port),
+                    "--workers",
+                    str(self.workers),
                 ],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own group: workers die with it
             )
         deadline = time.monotonic() + timeout
         while True:
@@ -74,10 +87,14 @@ class ServerProcess:
                 raise RuntimeError(self.log_path.read_text())
             time.sleep(0.1)
 
+    def client(self, **kwargs) -> httpx.Client:  # type: ignore[no-untyped-def]
+        """An httpx client that acts like a page: CSRF cookie fetched, token sent."""
+        return primed(httpx.Client(base_url=self.base_url, **kwargs))
+
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush, as in a crash."""
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
     def stop(self) -> None:
@@ -87,4 +104,5 @@ class ServerProcess:
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()

@@ -4,6 +4,7 @@ may be lost, nothing doubled (SQLite WAL with synchronous=NORMAL survives a proc
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from pathlib import Path
@@ -44,7 +45,11 @@ def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: 
     stop = threading.Event()
 
     def tablet(n: int) -> None:
-        with httpx.Client(base_url=server.base_url, timeout=5) as client:
+        try:
+            client = server.client(timeout=5)
+        except httpx.HTTPError:
+            return
+        with contextlib.closing(client):
             try:
                 if client.post(f"/j/{code}", data={"consent": "true"}).status_code != 303:
                     return
