@@ -12,6 +12,23 @@ from pathlib import Path
 
 import httpx
 
+VOTING_WORKSHOP = """
+from workshop.cli import _database, load_demo
+from workshop.proposals.service import submit_proposal
+from workshop.workshops.service import workshop_by_code
+from workshop.workshops.stages import advance_stage
+database = _database()
+with database.unit_of_work() as db:
+    code, _ = load_demo(db)
+    ws = workshop_by_code(db=db, code=code)
+    advance_stage(db=db, workshop=ws)
+    advance_stage(db=db, workshop=ws)
+    for i in range(8):
+        submit_proposal(db=db, workshop=ws, participant=None, title=f"提案 {i + 1}")
+    advance_stage(db=db, workshop=ws)
+print(code)
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -90,6 +107,10 @@ class ServerProcess:
     def client(self, **kwargs) -> httpx.Client:  # type: ignore[no-untyped-def]
         """An httpx client that acts like a page: CSRF cookie fetched, token sent."""
         return primed(httpx.Client(base_url=self.base_url, **kwargs))
+
+    def voting_workshop(self) -> str:
+        """Load the demo workshop, move it to voting with 8 proposals; return its code."""
+        return self.cli("-c", VOTING_WORKSHOP).split()[-1]
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush, as in a crash."""

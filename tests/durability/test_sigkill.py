@@ -14,28 +14,11 @@ from sqlalchemy import create_engine, text
 
 from ..serverproc import ServerProcess
 
-PREPARE = """
-from workshop.cli import _database, load_demo
-from workshop.proposals.service import submit_proposal
-from workshop.workshops.service import workshop_by_code
-from workshop.workshops.stages import advance_stage
-database = _database()
-with database.unit_of_work() as db:
-    code, _ = load_demo(db)
-    ws = workshop_by_code(db=db, code=code)
-    advance_stage(db=db, workshop=ws)
-    advance_stage(db=db, workshop=ws)
-    for i in range(8):
-        submit_proposal(db=db, workshop=ws, participant=None, title=f"提案 {i + 1}")
-    advance_stage(db=db, workshop=ws)
-print(code)
-"""
-
 
 def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     url = settings.resolved_database_url()
     server = ServerProcess(tmp_path, url)
-    code = server.cli("-c", PREPARE).split()[-1]
+    code = server.voting_workshop()
     engine = create_engine(url)
     with engine.connect() as conn:
         proposal_ids = [r[0] for r in conn.execute(text("select id from proposal order by id"))]
