@@ -23,8 +23,8 @@ with database.unit_of_work() as db:
     ws = workshop_by_code(db=db, code=code)
     advance_stage(db=db, workshop=ws)
     advance_stage(db=db, workshop=ws)
-    for i in range(8):
-        submit_proposal(db=db, workshop=ws, participant=None, title=f"提案 {i + 1}")
+    for i in range({proposals}):
+        submit_proposal(db=db, workshop=ws, participant=None, title=f"提案 {{i + 1}}")
     advance_stage(db=db, workshop=ws)
 print(code)
 """
@@ -37,7 +37,10 @@ def free_port() -> int:
 
 
 def primed(client: httpx.Client) -> httpx.Client:
-    """Fetch a page so the client holds the CSRF cookie; send its token on every request."""
+    """Fetch a page so the client holds the CSRF cookie; send its token on every request.
+
+    The client is open afterwards: close it with `contextlib.closing`, not `with`.
+    """
     from workshop.security import CSRF_COOKIE, token_of_cookie_value
 
     client.get("/join")
@@ -48,8 +51,11 @@ def primed(client: httpx.Client) -> httpx.Client:
 class ServerProcess:
     """`workshop …` commands and `workshop serve` on a free port, with its own data."""
 
-    def __init__(self, data_dir: Path, database_url: str, *, workers: int = 1) -> None:
+    def __init__(
+        self, data_dir: Path, database_url: str, *, workers: int = 1, log_level: str = "info"
+    ) -> None:
         self.workers = workers
+        self.log_level = log_level
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
@@ -86,6 +92,8 @@ class ServerProcess:
                     str(self.port),
                     "--workers",
                     str(self.workers),
+                    "--log-level",
+                    self.log_level,
                 ],
                 env=self.env,
                 stdout=log,
@@ -108,9 +116,9 @@ class ServerProcess:
         """An httpx client that acts like a page: CSRF cookie fetched, token sent."""
         return primed(httpx.Client(base_url=self.base_url, **kwargs))
 
-    def voting_workshop(self) -> str:
-        """Load the demo workshop, move it to voting with 8 proposals; return its code."""
-        return self.cli("-c", VOTING_WORKSHOP).split()[-1]
+    def voting_workshop(self, proposals: int = 8) -> str:
+        """Load the demo workshop, move it to voting with `proposals`; return its code."""
+        return self.cli("-c", VOTING_WORKSHOP.format(proposals=proposals)).split()[-1]
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush, as in a crash."""
