@@ -89,6 +89,11 @@ def token_of_cookie_value(value: str) -> str:
     return value.rsplit(".", 1)[0]
 
 
+def _same(offered: str | None, token: str) -> bool:
+    # Bytes: compare_digest refuses str with non-ASCII characters (a hostile header).
+    return bool(offered) and secrets.compare_digest(offered.encode(), token.encode())
+
+
 def is_cross_site(headers: dict[bytes, bytes]) -> bool:
     """Return True when the request says it comes from a page on another host."""
     host = headers.get(b"host", b"").decode("latin-1").lower()
@@ -199,7 +204,7 @@ class SecurityMiddleware:
                     offered = await _form_token(scope, body)
                 receive = _replay(body, receive)
             # A token only counts when it came with the cookie that signs it.
-            if set_cookie is not None or not offered or not secrets.compare_digest(offered, token):
+            if set_cookie is not None or not _same(offered, token):
                 await self._refuse(scope, receive, send, "error.csrf", "csrf")
                 return
 

@@ -99,6 +99,12 @@ def test_the_token_works_as_header_or_form_field_only_with_its_own_cookie(app, d
     other.get("/join")
     stolen = other.post("/join", data={"code": code}, headers={"X-CSRF-Token": token})
     assert stolen.status_code == 403
+    # Hostile tokens are refused, not crashed on.
+    for odd in ("é" * 43, "\x00", " " * 43):
+        weird = tablet.post("/join", data={"code": code, "csrf_token": odd})
+        assert weird.status_code == 403, odd
+    latin = tablet.post("/join", data={"code": code}, headers={"X-CSRF-Token": "é".encode()})
+    assert latin.status_code == 403
     # A cookie the server did not sign is no cookie.
     forged = _bare(app)
     forged.cookies.set(CSRF_COOKIE, "chosen-by-attacker.abc")
