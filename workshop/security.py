@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from workshop.i18n import t
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+STATIC_PREFIX = "/static/"
 CSRF_COOKIE = "ws_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -184,9 +185,12 @@ class SecurityMiddleware:
             return
         headers = dict(scope["headers"])
         token = token_from_cookie(self.secret_key, _cookie(headers, CSRF_COOKIE))
+        had_cookie = token is not None
         set_cookie = None
         if token is None:
             set_cookie, token = new_csrf_cookie(self.secret_key)
+            if scope.get("path", "").startswith(STATIC_PREFIX):
+                set_cookie = None  # pages issue it; a page's parallel asset loads must not
         nonce = secrets.token_urlsafe(16)
         state = scope.setdefault("state", {})
         state["csp_nonce"] = nonce
@@ -204,7 +208,7 @@ class SecurityMiddleware:
                     offered = await _form_token(scope, body)
                 receive = _replay(body, receive)
             # A token only counts when it came with the cookie that signs it.
-            if set_cookie is not None or not _same(offered, token):
+            if not had_cookie or not _same(offered, token):
                 await self._refuse(scope, receive, send, "error.csrf", "csrf")
                 return
 

@@ -44,7 +44,11 @@ def test_hundreds_of_streams_reconnecting_at_once_all_connect(tmp_path: Path, se
     try:
         with ThreadPoolExecutor(8) as pool:
             cookies = list(pool.map(lambda _: _join(server, code), range(TABLETS)))
-        answers = asyncio.run(_connect_all(server.base_url, code, cookies))
+        # A thread of its own: the browser tests' Playwright may hold this thread's loop.
+        with ThreadPoolExecutor(1) as pool:
+            answers = pool.submit(
+                lambda: asyncio.run(_connect_all(server.base_url, code, cookies))
+            ).result()
     finally:
         server.stop()
     assert answers == ["hello"] * TABLETS

@@ -133,3 +133,5 @@ def test_csrf_cookie_flags(app, secure):
     assert cookie.startswith(f"{CSRF_COOKIE}=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert ("Secure" in cookie) is secure
+    # Static files never issue one: a page's parallel asset loads must not replace it.
+    assert "set-cookie" not in TestClient(app).get("/static/app.css").headers
