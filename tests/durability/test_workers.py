@@ -6,6 +6,7 @@ On SQLite, `workshop serve --workers 2` is refused with a clear message.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import subprocess
 import sys
@@ -40,6 +41,8 @@ class EventStream:
     def _read(self, path: str) -> None:
         try:
             with self._client.stream("GET", path, timeout=None) as response:
+                sock = response.extensions["network_stream"].get_extra_info("socket")
+                self.local_port = sock.getsockname()[1]
                 for line in response.iter_lines():
                     if line.startswith("event:"):
                         self.events.put(line.split(":", 1)[1].strip())
@@ -160,32 +163,73 @@ def test_a_vote_on_one_process_reaches_a_stream_on_another(two_servers, settings
         voter.close()
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _process_serving(server_port: int, client_port: int, candidates: list[int]) -> int:
+    """Return which of `candidates` holds the server end of a TCP connection (Linux /proc)."""
+    inode = ""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        parts = line.split()
+        local, remote = (int(a.split(":")[1], 16) for a in parts[1:3])
+        if (local, remote) == (server_port, client_port):
+            inode = parts[9]
+    assert inode, "connection not found"
+    for pid in candidates:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == f"socket:[{inode}]":
+                    return pid
+    raise AssertionError("no worker holds the stream")
+
+
 @postgres_only
-def test_serve_with_two_workers_fans_every_vote_out(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+def test_a_vote_on_one_worker_reaches_a_stream_held_by_another(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    from workshop.live.broker import CHANNEL, conninfo
+
     url = settings.resolved_database_url()
     server = ServerProcess(tmp_path, url, workers=2)
     code = server.voting_workshop()
     server.start()
+    listen = psycopg.connect(conninfo(url), autocommit=True)
+    listen.execute(f"LISTEN {CHANNEL}")
     try:
-        _wait_listeners(url, 2)  # one LISTEN connection per worker process
+        _wait_listeners(url, 2)  # one LISTEN connection per worker
+        workers = _children(server.proc.pid)
+        assert len(workers) >= 2, workers  # the workers (and a multiprocessing helper)
         proposals = _proposal_ids(url)
         stream = EventStream(_joined(server, code), f"/w/{code}/events")
+        stream_worker = _process_serving(server.port, stream.local_port, workers)
         voter = _joined(server, code)
-        # Each vote on a new connection lands on either worker; every one must reach the
-        # stream, whichever worker holds it.
-        for proposal_id in proposals:
+        senders = []
+        # Each vote on a new connection lands on either worker: vote until one lands on
+        # the worker that does not hold the stream. Every vote's event must arrive.
+        for n in range(60):
             stream.drain()
-            _support(voter, code, proposal_id, new_connection=True)
+            for _ in listen.notifies(timeout=0.01):
+                pass
+            _support(voter, code, proposals[n % len(proposals)], new_connection=True)
+            note = next(listen.notifies(timeout=EVENT_WAIT_S, stop_after=1))
+            senders.append(int(note.payload.split()[0]))  # "<pid> <workshop> <topic>"
             stream.wait_for("tally")
+            if senders[-1] != stream_worker:
+                break
         stream.close()
         voter.close()
     finally:
+        listen.close()
         server.stop()
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        stored = conn.execute(text("select count(*) from vote where value = 1")).scalar_one()
-    engine.dispose()
-    assert stored == len(proposals)
+    assert set(senders) <= set(workers)
+    assert senders[-1] != stream_worker, "every vote landed on the stream's own worker"
 
 
 def test_several_workers_on_sqlite_are_refused(tmp_path: Path):
