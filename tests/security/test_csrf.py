@@ -135,3 +135,32 @@ def test_csrf_cookie_flags(app, secure):
     assert ("Secure" in cookie) is secure
     # Static files never issue one: a page's parallel asset loads must not replace it.
     assert "set-cookie" not in TestClient(app).get("/static/app.css").headers
+
+
+def test_malformed_requests_are_refused_not_crashed_on(app):
+    client = _bare(app)
+    odd_cookie = client.get("/join", headers={"Cookie": 'ws_csrf="; \x7f=\\"; ;;'})
+    assert odd_cookie.status_code == 200
+    client.get("/join")
+    token = _token(client)
+    bad_multipart = client.post(
+        "/join",
+        content=b'--x\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n',
+        headers={"Content-Type": "multipart/form-data; boundary=nope"},
+    )
+    assert bad_multipart.status_code == 403
+    not_a_form = client.post(
+        "/join", content=b"\xff\xfe" * 100, headers={"Content-Type": "text/plain"}
+    )
+    assert not_a_form.status_code == 403
+    # With the token, the route's own validation answers (a 422 with a message).
+    invalid = client.post(
+        "/join",
+        content=b"\xff",
+        headers={
+            "X-CSRF-Token": token,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        },
+    )
+    assert invalid.status_code == 422 and invalid.json()["detail"]
