@@ -90,6 +90,13 @@ def token_of_cookie_value(value: str) -> str:
     return value.rsplit(".", 1)[0]
 
 
+def _secure_cookie(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """Mark a Set-Cookie Secure (the request came over HTTPS, directly or via the proxy)."""
+    if name.lower() == b"set-cookie" and b"secure" not in value.lower():
+        value += b"; Secure"
+    return name, value
+
+
 def _same(offered: str | None, token: str) -> bool:
     # Bytes: compare_digest refuses str with non-ASCII characters (a hostile header).
     return bool(offered) and secrets.compare_digest(offered.encode(), token.encode())
@@ -224,7 +231,10 @@ class SecurityMiddleware:
                 if set_cookie is not None:
                     flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
                     extra.append((b"set-cookie", f"{CSRF_COOKIE}={set_cookie}{flags}".encode()))
-                message["headers"] = [*message.get("headers", []), *extra]
+                headers = message.get("headers", [])
+                if secure:
+                    headers = [_secure_cookie(name, value) for name, value in headers]
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
