@@ -10,6 +10,36 @@
     }
   });
 
+  // CSRF: htmx sends the token as a header (hx-headers on <body>); a plain form post
+  // carries it as a hidden field, added here when the template did not render one.
+  function csrfToken() {
+    const meta = document.querySelector("meta[name='csrf-token']");
+    return meta ? meta.content : "";
+  }
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || (form.method || "get").toLowerCase() !== "post") {
+      return;
+    }
+    let field = form.querySelector("input[name='csrf_token']");
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "csrf_token";
+      form.appendChild(field);
+    }
+    field.value = csrfToken();
+  }, true);
+
+  // "Back" links go back in history when there is one, else to the link's own target.
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a[data-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+
   // A form that saved clears itself so the next resident starts fresh.
   document.addEventListener("htmx:afterRequest", function (event) {
     const form = event.detail.elt;

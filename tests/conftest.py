@@ -16,12 +16,39 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient as StarletteTestClient
 
 from workshop.config import Settings
 from workshop.db import Database
 from workshop.migrate import upgrade
 
 from .factories import PASSWORD, make_planner
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_plain_request = StarletteTestClient.request
+
+
+def _request_with_csrf(self, method, url, *args, headers=None, **kwargs):  # type: ignore[no-untyped-def]
+    """Every TestClient acts like a page of the app: it holds the signed CSRF cookie and
+    sends its token on state-changing requests. Opt out per client with
+    `client.csrf_auto = False`, or per request by passing an X-CSRF-Token header."""
+    from workshop.security import CSRF_COOKIE, new_csrf_cookie, token_from_cookie
+
+    secret = getattr(getattr(self.app, "state", None), "secret_key", None)
+    if method.upper() in _UNSAFE and secret and getattr(self, "csrf_auto", True):
+        given = {k.lower() for k in dict(headers or {})}
+        if "x-csrf-token" not in given:
+            token = token_from_cookie(secret, self.cookies.get(CSRF_COOKIE))
+            if token is None:
+                cookie, token = new_csrf_cookie(secret)
+                self.cookies.set(CSRF_COOKIE, cookie)
+            headers = {**dict(headers or {}), "X-CSRF-Token": token}
+    return _plain_request(self, method, url, *args, headers=headers, **kwargs)
+
+
+# Patched on the class: tests that build `TestClient(app)` themselves get it too.
+StarletteTestClient.request = _request_with_csrf  # type: ignore[method-assign]
+assert TestClient is StarletteTestClient
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,23 @@ from pathlib import Path
 
 import httpx
 
+VOTING_WORKSHOP = """
+from workshop.cli import _database, load_demo
+from workshop.proposals.service import submit_proposal
+from workshop.workshops.service import workshop_by_code
+from workshop.workshops.stages import advance_stage
+database = _database()
+with database.unit_of_work() as db:
+    code, _ = load_demo(db)
+    ws = workshop_by_code(db=db, code=code)
+    advance_stage(db=db, workshop=ws)
+    advance_stage(db=db, workshop=ws)
+    for i in range({proposals}):
+        submit_proposal(db=db, workshop=ws, participant=None, title=f"提案 {{i + 1}}")
+    advance_stage(db=db, workshop=ws)
+print(code)
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -19,10 +36,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def primed(client: httpx.Client) -> httpx.Client:
+    """Fetch a page so the client holds the CSRF cookie; send its token on every request.
+
+    The client is open afterwards: close it with `contextlib.closing`, not `with`.
+    """
+    from workshop.security import CSRF_COOKIE, token_of_cookie_value
+
+    client.get("/join")
+    client.headers["X-CSRF-Token"] = token_of_cookie_value(client.cookies[CSRF_COOKIE])
+    return client
+
+
 class ServerProcess:
     """`workshop …` commands and `workshop serve` on a free port, with its own data."""
 
-    def __init__(self, data_dir: Path, database_url: str) -> None:
+    def __init__(
+        self, data_dir: Path, database_url: str, *, workers: int = 1, log_level: str = "info"
+    ) -> None:
+        self.workers = workers
+        self.log_level = log_level
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
@@ -57,10 +90,15 @@ class ServerProcess:
                     "127.0.0.1",
                     "--port",
                     str(self.port),
+                    "--workers",
+                    str(self.workers),
+                    "--log-level",
+                    self.log_level,
                 ],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own group: workers die with it
             )
         deadline = time.monotonic() + timeout
         while True:
@@ -74,10 +112,18 @@ class ServerProcess:
                 raise RuntimeError(self.log_path.read_text())
             time.sleep(0.1)
 
+    def client(self, **kwargs) -> httpx.Client:  # type: ignore[no-untyped-def]
+        """An httpx client that acts like a page: CSRF cookie fetched, token sent."""
+        return primed(httpx.Client(base_url=self.base_url, **kwargs))
+
+    def voting_workshop(self, proposals: int = 8) -> str:
+        """Load the demo workshop, move it to voting with `proposals`; return its code."""
+        return self.cli("-c", VOTING_WORKSHOP.format(proposals=proposals)).split()[-1]
+
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush, as in a crash."""
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
     def stop(self) -> None:
@@ -87,4 +133,5 @@ class ServerProcess:
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()

@@ -19,7 +19,7 @@ from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database
 from workshop.errors import DomainError, NotAuthenticated
 from workshop.i18n import t
-from workshop.live.broker import BROKER
+from workshop.live.broker import BROKER, PgListener
 from workshop.mapping.offline import use_local_assets
 from workshop.migrate import upgrade
 from workshop.security import SecurityMiddleware
@@ -41,7 +41,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         BROKER.attach(asyncio.get_running_loop())
+        listener = None
+        if not url.startswith("sqlite"):
+            # Several workers: live events from other processes arrive by LISTEN/NOTIFY.
+            listener = app.state.live_listener = PgListener(BROKER, url)
+            listener.start()
         yield
+        if listener is not None:
+            await listener.stop()
         app.state.db.dispose()
 
     app = FastAPI(title="workshop", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
@@ -56,7 +63,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(SecurityMiddleware)
+    # Added last, so it runs first: refusals happen before any session or route work.
+    app.add_middleware(
+        SecurityMiddleware, secret_key=app.state.secret_key, cookie_secure=settings.cookie_secure
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
     _include_map_routers(app)

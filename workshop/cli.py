@@ -150,14 +150,25 @@ def print_urls(host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    print_urls(args.host, args.port)
+    from workshop.i18n import t
+
+    workers = max(1, args.workers)
+    if workers > 1 and get_settings().resolved_database_url().startswith("sqlite"):
+        # One SQLite writer per process queue, and live events stay in one process.
+        print(t("serve.sqlite_one_worker"), file=sys.stderr)
+        print("SQLite serves one process only: use PostgreSQL for --workers > 1", file=sys.stderr)
+        return 2
+    print_urls(args.host, args.port)  # also upgrades the schema once, before any worker
     uvicorn.run(
         "workshop.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
+        workers=workers,
         log_level=args.log_level,
         timeout_graceful_shutdown=3,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     return 0
 
@@ -210,6 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (PostgreSQL only when > 1)"
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="reverse proxies trusted for X-Forwarded-Proto/For (default 127.0.0.1)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="load the fictional demo community / 载入示例")

@@ -1,26 +1,105 @@
-"""Request guards that apply to every route: cross-site request refusal and headers.
+"""Request guards that apply to every route: CSRF, cross-site refusal, CSP and headers.
 
-CSRF: cookies are SameSite=Lax, and every state-changing request whose Origin (or, when
-absent, Referer) names another host is refused. Browsers send Origin on cross-site POSTs,
-so a page elsewhere cannot act with a planner's or resident's cookies. Requests with
-neither header (scripts, the CLI) carry no ambient browser credentials to abuse.
+CSRF, two independent locks:
+- Origin: every state-changing request whose Origin (or, when absent, Referer) names
+  another host is refused. Browsers send Origin on cross-site POSTs.
+- Token (signed double submit): every visitor gets a random token in a signed, HttpOnly
+  cookie (`ws_csrf`). Pages carry the token (htmx sends it as the `X-CSRF-Token` header
+  from `hx-headers` on <body>; plain forms post it as the `csrf_token` field, rendered by
+  `csrf_field()` and added by static/app.js). A state-changing request must present the
+  token that its own cookie signs; another site can neither read nor forge it.
+
+CSP: a fresh nonce per request (`request.state.csp_nonce`, `csp_nonce` in templates)
+is the only way an inline <script> runs; there are no inline handlers or javascript: URLs.
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
+import secrets
+from collections.abc import Iterable
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlsplit
 
+from itsdangerous import BadSignature, Signer
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop.i18n import t
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+STATIC_PREFIX = "/static/"
+CSRF_COOKIE = "ws_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+MAX_FORM_BYTES = 32 * 1024 * 1024  # larger bodies are refused by the routes anyway
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
 ]
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def content_security_policy(nonce: str, image_hosts: Iterable[str] = ()) -> str:
+    """Return the CSP: own scripts plus one nonce; extra image hosts only when asked."""
+    images = " ".join(["'self'", "data:", "blob:", *sorted(set(image_hosts))])
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self' 'unsafe-inline'; "
+        f"img-src {images}; "
+        "connect-src 'self'; "
+        "frame-ancestors 'none'; "
+        "base-uri 'self'; "
+        "form-action 'self'; "
+        "object-src 'none'"
+    )
+
+
+def allow_image_host(request: Request, origin: str) -> None:
+    """Let this page load images (e.g. online map tiles) from `origin` too."""
+    hosts = getattr(request.state, "csp_image_hosts", None)
+    if hosts is None:
+        hosts = request.state.csp_image_hosts = set()
+    hosts.add(origin)
+
+
+def _signer(secret: str) -> Signer:
+    return Signer(secret, salt="csrf")
+
+
+def new_csrf_cookie(secret: str) -> tuple[str, str]:
+    """Return (cookie value, token): a fresh random token and its signed cookie."""
+    token = secrets.token_urlsafe(32)
+    return _signer(secret).sign(token).decode(), token
+
+
+def token_from_cookie(secret: str, value: str | None) -> str | None:
+    """Return the token a `ws_csrf` cookie carries, or None when absent or forged."""
+    if not value:
+        return None
+    try:
+        return _signer(secret).unsign(value).decode()
+    except (BadSignature, UnicodeDecodeError):
+        return None
+
+
+def token_of_cookie_value(value: str) -> str:
+    """Return the token part of a `ws_csrf` cookie (for scripted clients that hold one)."""
+    return value.rsplit(".", 1)[0]
+
+
+def _secure_cookie(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """Mark a Set-Cookie Secure (the request came over HTTPS, directly or via the proxy)."""
+    if name.lower() == b"set-cookie" and b"secure" not in value.lower():
+        value += b"; Secure"
+    return name, value
+
+
+def _same(offered: str | None, token: str) -> bool:
+    # Bytes: compare_digest refuses str with non-ASCII characters (a hostile header).
+    return bool(offered) and secrets.compare_digest(offered.encode(), token.encode())
 
 
 def is_cross_site(headers: dict[bytes, bytes]) -> bool:
@@ -35,35 +114,165 @@ def is_cross_site(headers: dict[bytes, bytes]) -> bool:
     return urlsplit(value).netloc != host
 
 
-class SecurityMiddleware:
-    """Refuse cross-site writes; add security headers to every response."""
+def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:
+    raw = headers.get(b"cookie")
+    if not raw:
+        return None
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw.decode("latin-1"))
+    except Exception:  # a malformed Cookie header is simply no cookie
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
 
-    def __init__(self, app: ASGIApp) -> None:
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    """Read the whole request body; return (body, complete)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            return b"", False
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), True
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _form_token(scope: Scope, body: bytes) -> str | None:
+    """Return the csrf_token field of a form body, or None."""
+    content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
+    if content_type.startswith(FORM_TYPES[0]):
+        values = parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD)
+        return values[0] if values else None
+    if not content_type.startswith(FORM_TYPES[1]):
+        return None
+
+    async def once() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    request = Request(scope, once)
+    try:
+        async with request.form() as form:
+            value = form.get(CSRF_FIELD)
+            return value if isinstance(value, str) else None
+    except Exception:  # malformed multipart: treat as "no token"
+        return None
+
+
+class SecurityMiddleware:
+    """Refuse cross-site and token-less writes; set CSP, security headers, CSRF cookie."""
+
+    def __init__(self, app: ASGIApp, *, secret_key: str, cookie_secure: bool = False) -> None:
         self.app = app
+        self.secret_key = secret_key
+        self.cookie_secure = cookie_secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        if scope["method"] not in SAFE_METHODS and is_cross_site(headers):
-            body = json.dumps({"detail": t("error.cross_site"), "code": "csrf"}, ensure_ascii=False)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 403,
-                    "headers": [
-                        (b"content-type", b"application/json; charset=utf-8"),
-                        *SECURITY_HEADERS,
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body.encode()})
-            return
+        token = token_from_cookie(self.secret_key, _cookie(headers, CSRF_COOKIE))
+        had_cookie = token is not None
+        set_cookie = None
+        if token is None:
+            set_cookie, token = new_csrf_cookie(self.secret_key)
+            if scope.get("path", "").startswith(STATIC_PREFIX):
+                set_cookie = None  # pages issue it; a page's parallel asset loads must not
+        nonce = secrets.token_urlsafe(16)
+        state = scope.setdefault("state", {})
+        state["csp_nonce"] = nonce
+        state["csrf_token"] = token
+
+        if scope["method"] not in SAFE_METHODS:
+            if is_cross_site(headers):
+                await self._refuse(scope, receive, send, "error.cross_site", "csrf")
+                return
+            sent = headers.get(CSRF_HEADER.encode())
+            offered = sent.decode("latin-1") if sent is not None else None
+            if offered is None:
+                body, complete = await _read_body(receive)
+                if complete:
+                    offered = await _form_token(scope, body)
+                receive = _replay(body, receive)
+            # A token only counts when it came with the cookie that signs it.
+            if not had_cookie or not _same(offered, token):
+                await self._refuse(scope, receive, send, "error.csrf", "csrf")
+                return
+
+        secure = self.cookie_secure or scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                extra = list(SECURITY_HEADERS)
+                hosts = state.get("csp_image_hosts", ())
+                extra.append(
+                    (b"content-security-policy", content_security_policy(nonce, hosts).encode())
+                )
+                if set_cookie is not None:
+                    flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+                    extra.append((b"set-cookie", f"{CSRF_COOKIE}={set_cookie}{flags}".encode()))
+                headers = message.get("headers", [])
+                if secure:
+                    headers = [_secure_cookie(name, value) for name, value in headers]
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, key: str, code: str
+    ) -> None:
+        """Answer 403 the way the app answers errors: JSON, an htmx partial, or a page."""
+        headers = dict(scope["headers"])
+        accept = headers.get(b"accept", b"").decode("latin-1")
+        path = scope.get("path", "")
+        message = t(key)
+        wants_json = path.startswith("/api/") or (
+            "application/json" in accept or "text/html" not in accept
+        )
+        if wants_json and headers.get(b"hx-request") != b"true":
+            body = json.dumps({"detail": message, "code": code}, ensure_ascii=False).encode()
+            start = {
+                "type": "http.response.start",
+                "status": 403,
+                "headers": [
+                    (b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    *SECURITY_HEADERS,
+                ],
+            }
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        from workshop.templating import render
+
+        is_htmx = headers.get(b"hx-request") == b"true"
+        template = "errors/_error.html" if is_htmx else "errors/error.html"
+        response = render(
+            Request(scope, receive), template, {"message": message, "status": 403}, status_code=403
+        )
+        nonce = scope["state"]["csp_nonce"]
+        response.headers["content-security-policy"] = content_security_policy(nonce)
+        for name, value in SECURITY_HEADERS:
+            response.headers[name.decode()] = value.decode()
+        await response(scope, receive, send)

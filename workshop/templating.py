@@ -9,14 +9,33 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from workshop.assets.service import ASSET_CLASSES
 from workshop.config import TEMPLATES_DIR, get_settings
 from workshop.i18n import DEFAULT_LOCALE, label, t
 
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+def _security_context(request: Request) -> dict[str, Any]:
+    """Per-request values set by SecurityMiddleware: the CSP nonce and the CSRF token."""
+    state = request.scope.get("state", {})
+    return {"csp_nonce": state.get("csp_nonce", ""), "csrf_token": state.get("csrf_token", "")}
+
+
+@pass_context
+def csrf_field(context: Any) -> Markup:
+    """Return the hidden CSRF input for a plain form (empty outside a request)."""
+    token = context.get("csrf_token") or ""
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(token))
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_security_context])
 templates.env.globals.update(
     _=t,
+    csrf_field=csrf_field,
     label=label,
     locale=DEFAULT_LOCALE,
     asset_colours={key: c.colour for key, c in ASSET_CLASSES.items()},

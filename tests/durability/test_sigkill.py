@@ -4,6 +4,7 @@ may be lost, nothing doubled (SQLite WAL with synchronous=NORMAL survives a proc
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from pathlib import Path
@@ -13,28 +14,11 @@ from sqlalchemy import create_engine, text
 
 from ..serverproc import ServerProcess
 
-PREPARE = """
-from workshop.cli import _database, load_demo
-from workshop.proposals.service import submit_proposal
-from workshop.workshops.service import workshop_by_code
-from workshop.workshops.stages import advance_stage
-database = _database()
-with database.unit_of_work() as db:
-    code, _ = load_demo(db)
-    ws = workshop_by_code(db=db, code=code)
-    advance_stage(db=db, workshop=ws)
-    advance_stage(db=db, workshop=ws)
-    for i in range(8):
-        submit_proposal(db=db, workshop=ws, participant=None, title=f"提案 {i + 1}")
-    advance_stage(db=db, workshop=ws)
-print(code)
-"""
-
 
 def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     url = settings.resolved_database_url()
     server = ServerProcess(tmp_path, url)
-    code = server.cli("-c", PREPARE).split()[-1]
+    code = server.voting_workshop()
     engine = create_engine(url)
     with engine.connect() as conn:
         proposal_ids = [r[0] for r in conn.execute(text("select id from proposal order by id"))]
@@ -44,7 +28,11 @@ def test_acknowledged_votes_survive_sigkill(tmp_path: Path, settings):  # type: 
     stop = threading.Event()
 
     def tablet(n: int) -> None:
-        with httpx.Client(base_url=server.base_url, timeout=5) as client:
+        try:
+            client = server.client(timeout=5)
+        except httpx.HTTPError:
+            return
+        with contextlib.closing(client):
             try:
                 if client.post(f"/j/{code}", data={"consent": "true"}).status_code != 303:
                     return

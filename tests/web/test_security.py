@@ -70,3 +70,23 @@ def test_repeated_wrong_passwords_are_refused_for_a_while(client, database):
         assert wrong.status_code == 401
     right = client.post("/login", data={"username": planner.username, "password": PASSWORD})
     assert right.status_code == 429 and "登录失败次数太多" in right.text
+
+
+def test_every_cookie_is_secure_when_the_request_came_over_https(app, database):
+    from fastapi.testclient import TestClient
+
+    from ..factories import PASSWORD, make_planner, make_workshop
+
+    with database.unit_of_work() as s:
+        planner = make_planner(s)
+        code = make_workshop(s).join_code
+    client = TestClient(app, base_url="https://testserver")
+    login = client.post(
+        "/login", data={"username": planner.username, "password": PASSWORD}, follow_redirects=False
+    )
+    joined = client.post(f"/j/{code}", data={"consent": "true"}, follow_redirects=False)
+    for response in (login, joined):
+        cookies = response.headers.get_list("set-cookie")
+        assert cookies and all("secure" in c.lower() for c in cookies), cookies
+    plain = TestClient(app).post(f"/j/{code}", data={"consent": "true"}, follow_redirects=False)
+    assert all("secure" not in c.lower() for c in plain.headers.get_list("set-cookie"))

@@ -1,13 +1,23 @@
-"""Server-Sent Events: one stream per page, topics only (clients re-fetch)."""
+"""Server-Sent Events: one stream per page, topics only (clients re-fetch).
+
+The stream routes check access in ONE worker-thread hop with a short read session, not
+through the DbSession dependency chain: each sync dependency is its own thread hop, and a
+session holds its pooled connection between hops. When hundreds of tablets (re)connect
+at once (the Wi-Fi came back), requests holding connections would wait for threads that
+are all blocked waiting for connections, until the pool timeout fails them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
 
-from workshop.deps import CodeWorkshop, CurrentParticipant, PlannerWorkshop
+from workshop.db import Database
+from workshop.deps import code_workshop, current_planner, optional_participant, planner_workshop
+from workshop.errors import NotAuthenticated
 from workshop.live.broker import BROKER
 
 router = APIRouter()
@@ -28,11 +38,29 @@ def _stream(workshop_id: int) -> EventSourceResponse:
     )
 
 
+def _participant_workshop(request: Request, code: str) -> int:
+    """Return the id of the workshop `code` names, if this device joined it."""
+    database: Database = request.app.state.db
+    with database.unit_of_work(write=False) as db:
+        workshop = code_workshop(code, request, db)
+        if optional_participant(request, workshop, db) is None:
+            raise NotAuthenticated("join.required")
+        return workshop.id
+
+
+def _planner_workshop(request: Request, workshop_id: int) -> int:
+    """Return `workshop_id` if the logged-in planner runs it."""
+    database: Database = request.app.state.db
+    with database.unit_of_work(write=False) as db:
+        planner = current_planner(request, db)
+        return planner_workshop(workshop_id, planner, db).id
+
+
 @router.get("/w/{code}/events")
-def tablet_events(workshop: CodeWorkshop, _who: CurrentParticipant) -> EventSourceResponse:
-    return _stream(workshop.id)
+async def tablet_events(request: Request, code: str) -> EventSourceResponse:
+    return _stream(await run_in_threadpool(_participant_workshop, request, code))
 
 
 @router.get("/console/workshops/{workshop_id}/events")
-def console_events(workshop: PlannerWorkshop) -> EventSourceResponse:
-    return _stream(workshop.id)
+async def console_events(request: Request, workshop_id: int) -> EventSourceResponse:
+    return _stream(await run_in_threadpool(_planner_workshop, request, workshop_id))

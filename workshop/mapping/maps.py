@@ -31,6 +31,9 @@ BASE_STYLES = {
 BOUNDARY_STYLE = {"color": "#5d4037", "weight": 3, "dashArray": "8 6", "fill": False}
 # folium's header forbids zooming the page; elderly residents need pinch-zoom.
 _NO_ZOOM_META = re.compile(r"<meta name=\"viewport\"[^>]*>")
+# The CSP runs only inline scripts that carry the page's nonce, and the header is written
+# without one: its inline scripts (folium's L_NO_TOUCH flags, …) move to the map script.
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S)
 
 
 def community_map(community: Community) -> folium.Map:
@@ -139,9 +142,12 @@ def embed(m: folium.Map) -> MapParts:
     root = m.get_root()
     root.render()
     header = _NO_ZOOM_META.sub("", root.header.render())
+    moved = [body.strip() for body in _INLINE_SCRIPT.findall(header)]
+    header = _INLINE_SCRIPT.sub("", header)
+    script = "\n".join([*moved, root.script.render()])
     return MapParts(
         name=m.get_name(),
         header=Markup(header),  # noqa: S704 - folium output, built from our data
         html=Markup(root.html.render()),  # noqa: S704
-        script=Markup(root.script.render()),  # noqa: S704
+        script=Markup(script),  # noqa: S704
     )

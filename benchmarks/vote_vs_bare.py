@@ -1,0 +1,130 @@
+"""Benchmark: the vote endpoint against a bare FastAPI + one SQLite insert, same run.
+
+    .venv/bin/python benchmarks/vote_vs_bare.py [--threads 16] [--requests 150]
+
+Both servers run as one uvicorn process on SQLite, one after the other, driven by the
+same client threads (keep-alive httpx clients, form posts). The workshop's vote does what
+a real vote does: CSRF and Origin checks, the participant cookie, the stage and round
+checks, the unique vote row with its audit, the commit and the live event. Target
+(DESIGN.md §7): the vote path's throughput is at least half the bare endpoint's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from harness import ROOT, fresh_database, ms, primed, proposal_ids, quantiles, start_server
+
+from tests.serverproc import free_port
+
+
+def drive(make_client, send, threads: int, requests: int) -> tuple[float, list[float], int]:  # type: ignore[no-untyped-def]
+    """Run `requests` sends on each of `threads` clients; return (req/s, latencies, errors)."""
+    clients = [make_client(i) for i in range(threads)]
+
+    def run(i: int) -> tuple[list[float], int]:
+        latencies, errors = [], 0
+        for n in range(requests):
+            t0 = time.perf_counter()
+            ok = send(clients[i], i, n)
+            latencies.append(time.perf_counter() - t0)
+            errors += not ok
+        return latencies, errors
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(run, range(threads)))
+    elapsed = time.perf_counter() - t0
+    for c in clients:
+        c.close()
+    latencies = [x for lat, _ in results for x in lat]
+    return len(latencies) / elapsed, latencies, sum(e for _, e in results)
+
+
+def bare(threads: int, requests: int) -> tuple[float, list[float], int]:
+    port = free_port()
+    env = os.environ | {"BARE_DB": str(Path(tempfile.mkdtemp()) / "bare.db")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "benchmarks.bare_app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(base + "/docs", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+
+        def send(c: httpx.Client, i: int, n: int) -> bool:
+            r = c.post(f"/vote/{n % 8}", data={"support": str(n % 2 == 0).lower()})
+            return r.status_code == 200
+
+        return drive(lambda i: httpx.Client(base_url=base), send, threads, requests)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def vote_path(threads: int, requests: int) -> tuple[float, list[float], int]:
+    url = fresh_database("")
+    server, code = start_server(url)
+    ids = proposal_ids(url)
+    try:
+
+        def make_client(i: int) -> httpx.Client:
+            c = primed(httpx.Client(base_url=server.base_url, timeout=30))
+            assert c.post(f"/j/{code}", data={"consent": "true"}).status_code == 303
+            return c
+
+        def send(c: httpx.Client, i: int, n: int) -> bool:
+            # Support, withdraw, support …: every request writes the vote row.
+            r = c.post(
+                f"/w/{code}/proposals/{ids[n % len(ids)]}/support",
+                data={"support": str((n // len(ids)) % 2 == 0).lower()},
+                headers={"HX-Request": "true"},
+            )
+            return r.status_code == 200
+
+        return drive(make_client, send, threads, requests)
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=150, help="per thread")
+    args = parser.parse_args()
+    results = {
+        "bare FastAPI + 1 insert": bare(args.threads, args.requests),
+        "workshop vote path": vote_path(args.threads, args.requests),
+    }
+    print(f"{args.threads} client threads × {args.requests} form posts, SQLite, one process")
+    for name, (rate, latencies, errors) in results.items():
+        print(f"  {name:24s} {rate:7.0f} req/s  {ms(quantiles(latencies))}  errors {errors}")
+    ratio = results["workshop vote path"][0] / results["bare FastAPI + 1 insert"][0]
+    print(f"vote / bare throughput: {ratio:.2f} (target ≥ 0.50)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Hostile input: schemathesis generates requests from the app's OpenAPI schema.
+
+No answer may be a server error, and every refusal (4xx) carries a readable JSON
+`detail`. The budget is bounded (MAX_EXAMPLES per operation) so CI stays fast.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+
+from workshop.proposals.service import submit_proposal
+from workshop.security import CSRF_COOKIE, token_from_cookie
+from workshop.workshops.stages import advance_stage
+
+from ..factories import PASSWORD, make_planner, make_workshop
+from ..web.helpers import join
+
+MAX_EXAMPLES = 25
+# Login and join-by-code answer a refusal with their form page and an alert in it.
+FORM_PAGES = {("POST", "/login"), ("POST", "/join")}
+STREAMS = r"/events$"  # endless Server-Sent-Event streams: nothing to fuzz
+
+
+@pytest.fixture
+def fuzz_schema(app):  # type: ignore[no-untyped-def]
+    return schemathesis.openapi.from_asgi("/openapi.json", app).exclude(path_regex=STREAMS)
+
+
+@pytest.fixture
+def visitor(app, database):  # type: ignore[no-untyped-def]
+    """A logged-in planner who also joined their own workshop (in voting) on the device."""
+    with database.unit_of_work() as s:
+        planner = make_planner(s)
+        ws = make_workshop(s, planner=planner, stage="proposals")
+        submit_proposal(db=s, workshop=ws, participant=None, title="提案")
+        advance_stage(db=s, workshop=ws)
+        ids = {"code": ws.join_code, "workshop_id": ws.id}
+    client = TestClient(app)
+    client.post("/login", data={"username": planner.username, "password": PASSWORD})
+    join(client, ws.join_code)
+    cookies = {c.name: c.value for c in client.cookies.jar}
+    token = token_from_cookie(app.state.secret_key, cookies[CSRF_COOKIE])
+    return {"cookies": cookies, "token": token, "ids": ids}
+
+
+def test_no_server_errors_and_every_refusal_says_why(fuzz_schema, visitor):  # type: ignore[no-untyped-def]
+    operations = [result.ok() for result in fuzz_schema.get_all_operations()]
+    assert len(operations) >= 20
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+            derandomize=True,  # the same examples on every run: CI failures reproduce
+        )
+        def fuzz(case) -> None:  # type: ignore[no-untyped-def]
+            _check(case, visitor)
+
+        fuzz()
+
+
+def _check(case, visitor) -> None:  # type: ignore[no-untyped-def]
+    # Real ids, so requests get past "not found" into the routes' own checks.
+    for name, value in visitor["ids"].items():
+        if case.path_parameters and name in case.path_parameters:
+            case.path_parameters[name] = value
+    response = case.call(
+        headers={"X-CSRF-Token": visitor["token"], "Accept": "application/json"},
+        cookies=visitor["cookies"],
+    )
+    where = f"{case.method} {case.formatted_path} -> {response.status_code}"
+    assert response.status_code < 500, f"{where}: {response.text[:300]}"
+    if not 400 <= response.status_code < 500:
+        return
+    content_type = response.headers.get("content-type", [""])[0]
+    if (case.method, case.path) in FORM_PAGES and content_type.startswith("text/html"):
+        # These re-render their form with the message, whatever the client accepts.
+        assert 'role="alert"' in response.text, where
+        return
+    assert content_type.startswith("application/json"), f"{where}: {response.text[:300]}"
+    detail = response.json().get("detail")
+    assert isinstance(detail, str) and detail.strip(), f"{where}: {response.text[:300]}"
