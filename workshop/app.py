@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -137,6 +138,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return error_response(request, 404, t("error.not_found"), "not_found")
         return error_response(request, exc.status_code, str(exc.detail), "http")
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # A number the database cannot hold (an id or a year far out of range) is bad
+        # input, not a server fault; the request's transaction has been rolled back.
+        message = t("error.request_invalid", fields=t("error.number_out_of_range"))
+        return error_response(request, 422, message, "request.out_of_range")
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:

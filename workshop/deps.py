@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Path, Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,11 @@ from workshop.errors import NotAuthenticated, NotFound
 from workshop.ratelimit import JOIN_CODES
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import participant_by_token, workshop_by_code
+
+# A row id in a URL: bounded so that a huge number is a 422, not a database overflow
+# (SQLite integers are 64-bit, PostgreSQL's INTEGER 32-bit).
+ROW_ID_MAX = 2_147_483_647
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
 
 PARTICIPANT_COOKIE = "ws_participant"
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -42,7 +47,7 @@ def current_planner(request: Request, db: DbSession) -> Planner:
 CurrentPlanner = Annotated[Planner, Depends(current_planner)]
 
 
-def planner_workshop(workshop_id: int, planner: CurrentPlanner, db: DbSession) -> Workshop:
+def planner_workshop(workshop_id: RowId, planner: CurrentPlanner, db: DbSession) -> Workshop:
     """Load a workshop the logged-in planner runs, or 404 (never reveal others')."""
     workshop = db.get(Workshop, workshop_id)
     if workshop is None or workshop.planner_id != planner.id:

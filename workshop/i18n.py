@@ -24,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.cross_site": "请求来自其他网站，已拒绝。请在本工具的页面里操作。",
         "error.busy": "现在人太多了，请稍等几秒再试一次，已保存的内容不会丢失。",
         "error.server": "服务器出错了，已保存的内容不会丢失。请稍后再试。",
+        "error.number_out_of_range": "数字超出范围",
         "error.request_invalid": "提交的内容不完整或格式不对：{fields}",
         "field.too_long": "内容太长了，最多 {limit} 个字。",
         "geo.not_geojson": "不是有效的 GeoJSON 几何。",

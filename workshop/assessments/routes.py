@@ -11,7 +11,7 @@ from workshop.assessments import review, versions
 from workshop.assessments.deps import FacilitatedWorkshop
 from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.service import latest_record
-from workshop.deps import CurrentPlanner, DbSession
+from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.followup.service import adopt
 from workshop.reports.render import report_html, report_pdf
 from workshop.templating import go_to, render
@@ -60,7 +60,7 @@ def assessment_version(
     workshop: FacilitatedWorkshop,
     planner: CurrentPlanner,
     db: DbSession,
-    version: int,
+    version: RowId,
 ) -> Response:
     record = versions.record_version(db=db, workshop=workshop, version=version)
     return _page(request, db, workshop, planner, record)

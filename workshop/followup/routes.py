@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from workshop.assessments.review import facilitators, is_facilitator
 from workshop.assessments.service import latest_record
 from workshop.communities.models import Community
-from workshop.deps import CurrentPlanner, DbSession
+from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import Invalid, NotFound
 from workshop.followup import service
 from workshop.service_log.service import my_workshops
@@ -63,7 +63,7 @@ def community_page(
 @router.post("/follow-ups/{follow_up_id}")
 def update_follow_up(
     request: Request,
-    follow_up_id: int,
+    follow_up_id: RowId,
     planner: CurrentPlanner,
     db: DbSession,
     status: Annotated[str, Form(max_length=16)],

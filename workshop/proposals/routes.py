@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession
+from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession, RowId
 from workshop.proposals.service import open_proposals, set_support, submit_proposal, supported_ids
 from workshop.templating import partial_or_back, render
 
@@ -47,7 +47,7 @@ def support(
     workshop: CodeWorkshop,
     participant: CurrentParticipant,
     db: DbSession,
-    proposal_id: int,
+    proposal_id: RowId,
     support: Annotated[bool, Form()],
 ) -> Response:
     vote = set_support(

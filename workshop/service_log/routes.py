@@ -13,7 +13,7 @@ from workshop.accounts.models import Planner
 from workshop.accounts.service import DISCIPLINES
 from workshop.assessments.models import AssessmentRecord
 from workshop.communities.models import Community
-from workshop.deps import CurrentPlanner, DbSession
+from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import NotFound
 from workshop.i18n import label, t
 from workshop.service_log import exports, service, yearly
@@ -125,7 +125,7 @@ def edit_entry_page(
 @router.post("/service-log/{entry_id}")
 def update_entry(
     request: Request,
-    entry_id: int,
+    entry_id: RowId,
     planner: CurrentPlanner,
     db: DbSession,
     community_id: Annotated[int, Form()],
