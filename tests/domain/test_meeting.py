@@ -95,7 +95,8 @@ def test_pin_asset_outside_boundary_says_how_far(db):
         ({"name": "  "}, "asset.name_required"),
         ({"name": "名" * 61}, "field.too_long"),
         ({"lon": None}, "geo.point_missing"),
-        ({"lon": 29.55, "lat": 106.54}, "geo.out_of_range"),
+        ({"lon": 29.55, "lat": 106.54}, "geo.swapped"),
+        ({"lon": 200.0, "lat": 29.5}, "geo.out_of_range"),
         ({"lon": float("nan")}, "geo.point_missing"),
     ],
 )
