@@ -163,7 +163,8 @@
           return L.marker(latlng, { icon: markerIcon(props.asset_class), title: props.name });
         },
         style: function () {
-          return { color: colour, weight: 6, opacity: 0.9, fillColor: colour, fillOpacity: 0.25 };
+          // bubblingMouseEvents off: tapping an asset opens its popup, it does not pin.
+          return { color: colour, weight: 6, opacity: 0.9, fillColor: colour, fillOpacity: 0.25, bubblingMouseEvents: false };
         },
       });
       layer.eachLayer(function (inner) {
@@ -215,7 +216,10 @@
       const status = btn.closest(".asset-popup").querySelector(".asset-status");
       if (res.ok) {
         btn.textContent = texts.plus_one_done;
-        status.textContent = format(texts.supports, { count: res.body.supports });
+        feature.properties.supports = res.body.supports;
+        feature.properties.supported = true;
+        btn.closest(".asset-popup").querySelector(".asset-counts").textContent =
+          format(texts.supports, { count: res.body.supports }) + " · " + format(texts.contributors, { count: feature.properties.contributors });
         refresh();
       } else {
         status.textContent = res.body.detail || "";
@@ -243,8 +247,29 @@
   // Leaflet.draw with Leaflet 1.x adds a vertex on touchstart and again on the mouse
   // events the browser derives from the same tap (Leaflet.draw #695, #713); the
   // workaround of #1036 is to ignore its own touch handler and rely on those events.
-  if (L.Draw && L.Draw.Polyline) {
-    L.Draw.Polyline.prototype._onTouch = L.Util.falseFn;
+  // Also: a mouse event on Leaflet.draw's invisible 40 px "mouse marker" carries the
+  // marker's (stale) position as latlng, so a quick tap could add a vertex where the
+  // previous one was. Take the position from the event's own screen point instead.
+  if (L.Draw && L.Draw.Polyline && !L.Draw.Polyline.prototype._workshopPatched) {
+    const proto = L.Draw.Polyline.prototype;
+    const atPointer = function (handler, event) {
+      const original = event && event.originalEvent;
+      if (original && typeof original.clientX === "number" && handler._map) {
+        event.latlng = handler._map.mouseEventToLatLng(original);
+      }
+    };
+    const onMouseDown = proto._onMouseDown;
+    const endPoint = proto._endPoint;
+    proto._onTouch = L.Util.falseFn;
+    proto._onMouseDown = function (event) {
+      atPointer(this, event);
+      return onMouseDown.call(this, event);
+    };
+    proto._endPoint = function (x, y, event) {
+      atPointer(this, event);
+      return endPoint.call(this, x, y, event);
+    };
+    proto._workshopPatched = true;
   }
   const geometryInput = document.getElementById("asset-geometry");
   const hint = document.getElementById("pick-hint");
