@@ -133,10 +133,21 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
     expect(own.get_by_role("button", name="修改")).to_be_visible()
     expect(own.get_by_role("button", name=re.compile(r"\+1"))).to_have_count(0)
 
+    # ...and edits it: the form fills in, the change is saved to the same asset.
+    own.get_by_role("button", name="修改").click()
+    expect(tablet.locator("#edit-title")).to_have_text("正在修改：坝坝舞场")
+    expect(tablet.get_by_label(re.compile("名称"))).to_have_value("坝坝舞场")
+    tablet.get_by_label(re.compile("名称")).fill("坝坝舞广场")
+    shot(tablet, "assets-editing")
+    tablet.get_by_role("button", name="保存修改").click()
+    expect(tablet.locator("#asset-result")).to_contain_text("已修改：坝坝舞广场")
+    expect(tablet.locator("#map-config")).to_have_attribute("data-count", "2")
+    expect(projector.locator(".asset-label", has_text="坝坝舞广场")).to_have_count(1)
+
     # The console lists both, with contributor and +1 counts.
     console.reload()
     panel = console.locator("#assets-panel")
-    expect(panel).to_contain_text("坝坝舞场")
+    expect(panel).to_contain_text("坝坝舞广场")
     expect(panel).to_contain_text("滨江步道")
     shot(console, "assets-console-panel")
     planner.close()
