@@ -20,6 +20,7 @@ from workshop.errors import Invalid
 
 BOUNDARY_TOLERANCE_M = 30.0
 MAX_VERTICES = 2000
+COORDINATE_DECIMALS = 7
 ASSET_GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
 
 
@@ -169,7 +170,8 @@ def _position(value: object) -> tuple[float, float]:
             raise Invalid("geo.bad_coordinates")
         if not math.isfinite(number):
             raise Invalid("geo.bad_coordinates")
-    return float(value[0]), float(value[1])
+    # Stored to 7 decimals (~1 cm): more is noise, and it keeps the map feed small.
+    return round(float(value[0]), COORDINATE_DECIMALS), round(float(value[1]), COORDINATE_DECIMALS)
 
 
 def _positions(kind: str, coords: list) -> list[list[tuple[float, float]]]:

@@ -177,7 +177,7 @@ def test_edit_own_asset_only_and_bad_edit_keeps_what_was_saved(db, meeting):
         )
     db.refresh(asset)
     assert asset.name == "黄葛古树"
-    assert asset.geometry == {"type": "Point", "coordinates": [lon, lat]}
+    assert asset.geometry == {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
     saved = update_asset(
         db=db,
         workshop=workshop,

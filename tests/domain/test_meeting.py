@@ -61,7 +61,8 @@ def test_pin_asset_inside_boundary_is_saved(db):
         lat=lat,
     )
     assert asset.name == "老茶馆"
-    assert asset.geometry == {"type": "Point", "coordinates": [lon, lat]}
+    # stored to 7 decimals (~1 cm)
+    assert asset.geometry == {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
     assert counts_by_class(db=db, workshop=workshop) == {
         "ecological": 0,
         "cultural": 1,

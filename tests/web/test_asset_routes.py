@@ -169,7 +169,10 @@ def test_edit_and_delete_only_ones_own(app, client, database):
     assert form_edit.status_code == 200 and "已修改：黄葛古树" in form_edit.text
     [stored] = _stored(database)
     assert (stored.name, stored.subtype, stored.description) == ("黄葛古树", "old_tree", "三百年")
-    assert stored.geometry == _point()
+    assert stored.geometry == {
+        "type": "Point",
+        "coordinates": [round(c, 7) for c in _point()["coordinates"]],
+    }
     deleted = client.post(f"/w/{code}/assets/{asset_id}/delete", headers=JSON)
     assert deleted.status_code == 200
     assert _stored(database) == []
