@@ -78,6 +78,32 @@
     }
     return groups[key];
   }
+  // Read-only maps (projector, console) cluster the pins of each class, so thousands of
+  // assets stay readable; the tablet does not, so a resident's own pin stays editable.
+  const clusters = {};
+  const clustering = !canDraw && typeof L.markerClusterGroup === "function";
+  if (clustering && !isFinite(map.getMaxZoom())) {
+    map.setMaxZoom(20); // a map without tiles has none; clustering needs one
+  }
+  function clusterOf(key) {
+    if (!clustering) {
+      return null;
+    }
+    if (!clusters[key]) {
+      clusters[key] = L.markerClusterGroup({
+        maxClusterRadius: 40,
+        disableClusteringAtZoom: 19,
+        showCoverageOnHover: false,
+        iconCreateFunction: function (cluster) {
+          const html = document.createElement("span");
+          html.className = "asset-pin asset-cluster asset-pin-" + key;
+          html.textContent = String(cluster.getChildCount());
+          return L.divIcon({ html: html, className: "asset-marker", iconSize: [48, 48] });
+        },
+      });
+    }
+    return clusters[key];
+  }
   function markerIcon(key, extra) {
     const html = document.createElement("span");
     html.className = "asset-pin asset-pin-" + key + (extra ? " " + extra : "");
@@ -150,6 +176,7 @@
   function show(collection) {
     lastCollection = collection;
     Object.keys(groups).forEach(function (key) { groups[key].clearLayers(); });
+    Object.keys(clusters).forEach(function (key) { clusters[key].clearLayers(); });
     Object.keys(layersById).forEach(function (id) { delete layersById[id]; });
     collection.features.forEach(function (feature) {
       const props = feature.properties;
@@ -177,7 +204,15 @@
         }
         layersById[feature.id] = inner;
       });
-      groupOf(props.asset_class).addLayer(layer);
+      const cluster = clusterOf(props.asset_class);
+      if (cluster && feature.geometry.type === "Point") {
+        cluster.addLayers(layer.getLayers());
+        if (!groupOf(props.asset_class).hasLayer(cluster)) {
+          groupOf(props.asset_class).addLayer(cluster);
+        }
+      } else {
+        groupOf(props.asset_class).addLayer(layer);
+      }
     });
     config.dataset.count = String(collection.features.length);
   }

@@ -153,3 +153,41 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
     planner.close()
     tablet.context.close()
     other.context.close()
+
+
+def test_projector_clusters_many_pins_and_shows_new_ones_live(server, browser, shot):
+    base = server.base_url
+    code = _join_code(server)
+    planner, console = _to_mapping(browser, base)
+    projector = planner.new_page()
+    errors: list[str] = []
+    projector.on("pageerror", lambda e: errors.append(str(e)))
+    projector.goto(console.url + "/projector")
+    tablet = _join(browser, base, code, "")
+    # The demo community's centre, from the boundary the tablet's map was fitted to.
+    lon, lat = tablet.evaluate(
+        "() => { const c = WorkshopMap.map.getCenter(); return [c.lng, c.lat]; }"
+    )
+    for i in range(120):
+        body = {
+            "asset_class": ["ecological", "cultural", "social", "human"][i % 4],
+            "name": f"资产{i}",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [lon + (i % 12 - 6) * 0.0002, lat + (i // 12 - 5) * 0.0002],
+            },
+        }
+        response = tablet.request.post(f"{base}/w/{code}/assets", data=body)
+        assert response.status == 201, response.text()
+    projector.wait_for_timeout(1500)
+    assert errors == []
+    expect(projector.locator("#map-config")).to_have_attribute("data-count", "120")
+    clusters = projector.locator(".asset-cluster")
+    expect(clusters.first).to_be_visible()
+    total = sum(int(t) for t in clusters.all_inner_texts())
+    singles = projector.locator(".asset-marker .asset-pin:not(.asset-cluster)").count()
+    assert total + singles == 120
+    assert projector.locator(".asset-label").count() < 120
+    shot(projector, "assets-projector-clusters")
+    planner.close()
+    tablet.context.close()
