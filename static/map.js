@@ -425,6 +425,9 @@
   form.addEventListener("change", function (event) {
     if (event.target.name === "asset_class") {
       filterSubtypes();
+      if (pickLayer instanceof L.Marker) {
+        pickLayer.setIcon(markerIcon(selectedClass(), "asset-pin-pick"));
+      }
     }
   });
   filterSubtypes();

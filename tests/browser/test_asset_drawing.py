@@ -149,6 +149,8 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
     panel = console.locator("#assets-panel")
     expect(panel).to_contain_text("坝坝舞广场")
     expect(panel).to_contain_text("滨江步道")
+    panel.locator("details.subtypes summary").click()
+    panel.scroll_into_view_if_needed()
     shot(console, "assets-console-panel")
     planner.close()
     tablet.context.close()

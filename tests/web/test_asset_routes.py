@@ -311,3 +311,47 @@ def test_console_page_has_the_assets_panel_and_the_projector_the_legend(planner_
     projector = planner_client.get(f"/console/workshops/{ws_id}/projector")
     assert 'class="legend asset-legend"' in projector.text
     assert "fa-people-group" in projector.text and "生态资产" in text_of(projector.text)
+
+
+def test_planner_sets_the_community_subtypes_and_the_tablet_offers_them(
+    app, planner_client, database
+):
+    ws_id, code = _workshop(database, planner_client.planner)
+    response = planner_client.post(
+        f"/console/workshops/{ws_id}/assets/subtypes",
+        data={"ecological": "古树\n黄葛树\n\n防空洞\n", "cultural": "", "social": "", "human": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "小类已保存" in response.text
+    with database.unit_of_work() as s:
+        from workshop.workshops.models import Workshop
+
+        assert s.get(Workshop, ws_id).community.asset_subtypes == {
+            "ecological": ["old_tree", "黄葛树", "防空洞"]
+        }
+    resident = _resident(app, code)
+    page = text_of(resident.get(f"/w/{code}").text)
+    assert "防空洞" in page and "崖壁" not in page and "老字号" in page
+    saved = resident.post(
+        f"/w/{code}/assets",
+        json={
+            "asset_class": "ecological",
+            "subtype": "防空洞",
+            "name": "老防空洞",
+            "geometry": _point(),
+        },
+    )
+    assert (
+        saved.status_code == 201
+        and saved.json()["asset"]["properties"]["subtype_label"] == "防空洞"
+    )
+    refused = resident.post(
+        f"/w/{code}/assets",
+        json={"asset_class": "ecological", "subtype": "cliff", "name": "崖", "geometry": _point()},
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "asset.unknown_subtype"
+    too_long = planner_client.post(
+        f"/console/workshops/{ws_id}/assets/subtypes", data={"human": "长" * 40}, headers=JSON
+    )
+    assert too_long.status_code == 422 and too_long.json()["code"] == "asset.subtype_too_long"
+    resident.close()

@@ -343,6 +343,7 @@ def _panel(request: Request, db: DbSession, workshop: Workshop, **extra: Any) ->
         "workshop": workshop,
         "asset_rows": service.assets_by_class(db=db, workshop=workshop),
         "asset_classes": service.ASSET_CLASSES,
+        "asset_subtypes": service.subtypes_for(workshop.community),
         **extra,
     }
     return render(request, "assets/_console_assets.html", context)
@@ -366,4 +367,23 @@ def merge(
         return JSONResponse({"kept": keep_id, "merged": other_id})
     if is_htmx(request):
         return _panel(request, db, workshop, merged=True)
+    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+
+
+@router.post("/console/workshops/{workshop_id}/assets/subtypes")
+def set_subtypes(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    ecological: Annotated[str, Form(max_length=2000)] = "",
+    cultural: Annotated[str, Form(max_length=2000)] = "",
+    social: Annotated[str, Form(max_length=2000)] = "",
+    human: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    lines = {"ecological": ecological, "cultural": cultural, "social": social, "human": human}
+    subtypes = service.set_subtypes(db=db, community=workshop.community, lines=lines)
+    if _wants_json(request):
+        return JSONResponse({"subtypes": subtypes})
+    if is_htmx(request):
+        return _panel(request, db, workshop, subtypes_saved=True)
     return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")

@@ -69,6 +69,38 @@ def subtypes_for(community: Community) -> dict[str, list[str]]:
     return result
 
 
+SUBTYPES_PER_CLASS = 30
+
+
+def set_subtypes(*, db: Session, community: Community, lines: dict[str, str]) -> dict:
+    """Set the subtypes a community offers from one text per class (one subtype a line).
+
+    A line that is the label of a default subtype of that class stores its key (so
+    "古树" stays the labelled `old_tree`); other lines are kept as written. A class whose
+    list equals the defaults, or is empty, uses the defaults (stored as absent).
+    """
+    custom: dict[str, list[str]] = {}
+    for key, defaults in DEFAULT_SUBTYPES.items():
+        by_label = {label("asset_subtype", d): d for d in defaults}
+        items: list[str] = []
+        for raw in (lines.get(key) or "").splitlines():
+            text = raw.strip()
+            if not text:
+                continue
+            if len(text) > SUBTYPE_MAX:
+                raise Invalid("asset.subtype_too_long", limit=SUBTYPE_MAX)
+            value = by_label.get(text, text)
+            if value not in items:
+                items.append(value)
+        if len(items) > SUBTYPES_PER_CLASS:
+            raise Invalid("asset.too_many_subtypes", limit=SUBTYPES_PER_CLASS)
+        if items and items != list(defaults):
+            custom[key] = items
+    community.asset_subtypes = custom or None
+    db.flush()
+    return subtypes_for(community)
+
+
 @dataclass(frozen=True)
 class AssetFields:
     """What a resident fills in after drawing; None means "leave as it is" on edit."""

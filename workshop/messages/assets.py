@@ -22,6 +22,8 @@ ZH_CN: dict[str, str] = {
     "asset.merged_locked": "主持人已把其他资产合并到这一条，不能删除，可以修改。",
     "asset.own_support": "这是您自己添加的资产，不能给自己 +1。",
     "asset.already_supported": "您已经为这个资产 +1 过了。",
+    "asset.subtype_too_long": "小类名称太长了，最多 {limit} 个字。",
+    "asset.too_many_subtypes": "每一类最多 {limit} 个小类。",
     "asset.merge_same": "请选择另一条资产来合并。",
     "photo.too_big": "照片太大了，最大 {limit} MB。",
     "photo.not_image": "无法识别这张照片，请选择 JPG、PNG 或 WebP 图片。",
@@ -40,6 +42,7 @@ ZH_CN: dict[str, str] = {
     "assets.subtype": "小类（可不选）",
     "assets.subtype_none": "不选择",
     "assets.photo": "照片（可不拍）",
+    "assets.remove_photo": "删除原来的照片",
     "assets.photo_note": "请不要拍摄能认出人脸的照片。",
     "assets.human_note": (
         "人力资产记录“会什么”和“在哪里提供”（例如：社区活动室、周三上午），"
@@ -79,6 +82,10 @@ ZH_CN: dict[str, str] = {
     "assets.panel_merge_confirm": "确定合并吗？被合并的一条会从地图上隐藏，提供人和 +1 保留。",
     "assets.panel_merged": "已合并。",
     "assets.panel_photo": "照片",
+    "assets.subtypes_title": "本社区的资产小类",
+    "assets.subtypes_hint": "每行一个小类；清空一类则用默认小类。已添加的资产保留原来的小类。",
+    "assets.subtypes_save": "保存小类",
+    "assets.subtypes_saved": "小类已保存。",
 }
 
 LABELS: dict[str, dict[str, str]] = {
