@@ -337,12 +337,24 @@
     form.classList.add("picked");
     setHint(editing ? texts.edit_geometry_hint : texts.drawn);
   }
+  // Leaflet turns two taps within 200 ms, anywhere, into a double-click, which zooms
+  // the map under a half-drawn shape: no double-click zoom while drawing.
+  function drawingZoom(enabled) {
+    if (map.doubleClickZoom) {
+      if (enabled) {
+        map.doubleClickZoom.enable();
+      } else {
+        map.doubleClickZoom.disable();
+      }
+    }
+  }
   function stopHandler() {
     if (handler) {
       handler.disable();
       handler = null;
     }
     actions.hidden = true;
+    drawingZoom(true);
   }
   function setMode(next) {
     stopHandler();
@@ -362,6 +374,7 @@
       options.allowIntersection = false;
       handler = new L.Draw.Polygon(map, options);
     }
+    drawingZoom(false);
     handler.enable();
     actions.hidden = false;
   }
@@ -389,6 +402,7 @@
     setPick(layer);
     handler = null;
     actions.hidden = true;
+    drawingZoom(true);
     mode = "point";
     modeButtons.forEach(function (b) {
       b.setAttribute("aria-pressed", b.dataset.draw === "point" ? "true" : "false");
