@@ -144,6 +144,12 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
     expect(tablet.locator("#map-config")).to_have_attribute("data-count", "2")
     expect(projector.locator(".asset-label", has_text="坝坝舞广场")).to_have_count(1)
 
+    tablet.set_viewport_size({"width": 1180, "height": 820})  # the tablet turned sideways
+    tablet.locator("#map_workshop").scroll_into_view_if_needed()
+    expect(tablet.get_by_role("button", name="面")).to_be_in_viewport()
+    expect(tablet.locator(".asset-legend [data-class=human]")).to_be_in_viewport()
+    shot(tablet, "assets-tablet-landscape")
+
     # The console lists both, with contributor and +1 counts.
     console.reload()
     panel = console.locator("#assets-panel")
