@@ -355,3 +355,32 @@ def test_planner_sets_the_community_subtypes_and_the_tablet_offers_them(
     )
     assert too_long.status_code == 422 and too_long.json()["code"] == "asset.subtype_too_long"
     resident.close()
+
+
+def test_large_feed_is_gzipped_small_one_is_not(app, client, database):
+    from workshop.assets.service import pin_asset
+    from workshop.workshops.models import Workshop
+
+    ws_id, code = _workshop(database)
+    join(client, code)
+    small = client.get(f"/w/{code}/assets.geojson")
+    assert "content-encoding" not in small.headers and small.json()["features"] == []
+    lon, lat = demo_centre()
+    with database.unit_of_work() as s:
+        ws = s.get(Workshop, ws_id)
+        for i in range(120):
+            pin_asset(
+                db=s,
+                workshop=ws,
+                participant=None,
+                asset_class="social",
+                name=f"活动点{i}",
+                lon=lon,
+                lat=lat,
+            )
+    big = client.get(f"/w/{code}/assets.geojson", headers={"Accept-Encoding": "gzip"})
+    assert big.headers["content-encoding"] == "gzip"
+    assert big.headers["content-type"] == "application/geo+json"
+    assert len(big.json()["features"]) == 120
+    plain = client.get(f"/w/{code}/assets.geojson", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and len(plain.json()["features"]) == 120
