@@ -125,9 +125,13 @@
     return b;
   }
   function popup(feature) {
+    return card(feature, "asset-popup");
+  }
+  // One asset's name, kind, counts and actions: in a map popup and in the tablet's list.
+  function card(feature, className) {
     const props = feature.properties;
     const box = document.createElement("div");
-    box.className = "asset-popup";
+    box.className = "asset-card " + className;
     const name = document.createElement("strong");
     name.textContent = props.name;
     box.appendChild(name);
@@ -215,6 +219,28 @@
       }
     });
     config.dataset.count = String(collection.features.length);
+    showList(collection.features);
+  }
+  // The tablet lists the newest assets under the form: +1 and edit without the map.
+  const LIST_MAX = 30;
+  function showList(features) {
+    const list = document.getElementById("asset-list");
+    if (!list) {
+      return;
+    }
+    list.textContent = "";
+    features.slice().sort(function (a, b) { return b.id - a.id; }).slice(0, LIST_MAX).forEach(function (feature) {
+      const item = document.createElement("li");
+      item.dataset.asset = String(feature.id);
+      const pin = markerIcon(feature.properties.asset_class).options.html;
+      item.appendChild(pin);
+      item.appendChild(card(feature, "asset-item"));
+      list.appendChild(item);
+    });
+    const empty = document.getElementById("asset-list-empty");
+    if (empty) {
+      empty.hidden = features.length > 0;
+    }
   }
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -248,12 +274,12 @@
   function plusOne(feature, btn) {
     btn.disabled = true;
     post(config.dataset.base + "/" + feature.id + "/support").then(function (res) {
-      const status = btn.closest(".asset-popup").querySelector(".asset-status");
+      const status = btn.closest(".asset-card").querySelector(".asset-status");
       if (res.ok) {
         btn.textContent = texts.plus_one_done;
         feature.properties.supports = res.body.supports;
         feature.properties.supported = true;
-        btn.closest(".asset-popup").querySelector(".asset-counts").textContent =
+        btn.closest(".asset-card").querySelector(".asset-counts").textContent =
           format(texts.supports, { count: res.body.supports }) + " · " + format(texts.contributors, { count: feature.properties.contributors });
         refresh();
       } else {

@@ -124,6 +124,15 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
     expect(other.locator(".asset-popup")).to_contain_text("1 人 +1")
     expect(other.locator(".asset-popup").get_by_role("button", name="已 +1")).to_be_disabled()
 
+    # The list under the form offers the same without the map (newest first).
+    items = other.locator("#asset-list li")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("滨江步道")
+    items.first.get_by_role("button", name=re.compile(r"\+1")).click()
+    expect(items.first.locator(".asset-counts")).to_contain_text("1 人 +1")
+    items.first.scroll_into_view_if_needed()
+    shot(other, "assets-list")
+
     # The author sees edit/delete on their own asset, not +1.
     tablet.locator("#map_workshop").scroll_into_view_if_needed()
     cx, cy = _map_centre(tablet)

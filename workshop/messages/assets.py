@@ -66,6 +66,8 @@ ZH_CN: dict[str, str] = {
     "assets.plus_one_done": "已 +1",
     "assets.supports": "{count} 人 +1",
     "assets.contributors": "{count} 人提供",
+    "assets.list_title": "大家标注的资产（最新 30 条）",
+    "assets.list_empty": "还没有资产，您来标注第一个吧。",
     "assets.layers": "图层（点按显示或隐藏）",
     # console panel
     "assets.panel_title": "资产清单",
