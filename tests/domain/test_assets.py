@@ -338,3 +338,27 @@ def test_photo_path_never_follows_a_name_we_did_not_make(tmp_path):
     (tmp_path / "secret.key").write_text("x")
     assert photos.path_of(tmp_path, "../secret.key") is None
     assert photos.path_of(tmp_path, "secret.key") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "refused"),
+    [
+        ("修自行车", "社区活动室，周三上午", False),
+        ("教书法", "3号楼下的坝子", False),
+        ("剪纸", "2026-12-01 起每周三，服务 100 户", False),
+        ("修电器", "5栋2单元501室", True),
+        ("缝补", "找我：3-2-501", True),
+    ],
+)
+def test_human_asset_never_records_a_home_address(db, meeting, name, description, refused):
+    workshop, a, _b, _c = meeting
+    fields = _fields(asset_class="human", subtype="handicraft", name=name, description=description)
+    if refused:
+        with pytest.raises(Invalid, match="asset.human_address"):
+            add_asset(db=db, workshop=workshop, participant=a, fields=fields)
+        assert assets_of(db=db, workshop=workshop) == []
+    else:
+        assert (
+            add_asset(db=db, workshop=workshop, participant=a, fields=fields).asset.description
+            == description
+        )

@@ -24,6 +24,7 @@ ZH_CN: dict[str, str] = {
     "asset.already_supported": "您已经为这个资产 +1 过了。",
     "asset.subtype_too_long": "小类名称太长了，最多 {limit} 个字。",
     "asset.too_many_subtypes": "每一类最多 {limit} 个小类。",
+    "asset.human_address": "人力资产不记录住址：请删去单元号、门牌号，只写技能和提供的公共地点。",
     "asset.merge_same": "请选择另一条资产来合并。",
     "photo.too_big": "照片太大了，最大 {limit} MB。",
     "photo.not_image": "无法识别这张照片，请选择 JPG、PNG 或 WebP 图片。",
