@@ -177,8 +177,10 @@
   }
 
   let lastCollection = null;
+  let openId = null; // the asset whose popup is open: reopened after a live refresh
   function show(collection) {
     lastCollection = collection;
+    const reopen = openId;
     Object.keys(groups).forEach(function (key) { groups[key].clearLayers(); });
     Object.keys(clusters).forEach(function (key) { clusters[key].clearLayers(); });
     Object.keys(layersById).forEach(function (id) { delete layersById[id]; });
@@ -200,6 +202,8 @@
       });
       layer.eachLayer(function (inner) {
         inner.bindPopup(function () { return popup(feature); }, { minWidth: 220, maxWidth: 320 });
+        inner.on("popupopen", function () { openId = feature.id; });
+        inner.on("popupclose", function () { if (openId === feature.id) { openId = null; } });
         if (config.dataset.labels === "true") {
           // The projector names every asset, readable from the back of the room.
           const tag = document.createElement("span");
@@ -220,6 +224,9 @@
     });
     config.dataset.count = String(collection.features.length);
     showList(collection.features);
+    if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
+      layersById[reopen].openPopup();
+    }
   }
   // The tablet lists the newest assets under the form: +1 and edit without the map.
   const LIST_MAX = 30;
