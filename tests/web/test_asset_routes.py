@@ -384,3 +384,38 @@ def test_large_feed_is_gzipped_small_one_is_not(app, client, database):
     assert len(big.json()["features"]) == 120
     plain = client.get(f"/w/{code}/assets.geojson", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and len(plain.json()["features"]) == 120
+
+
+def test_planner_hides_an_asset_from_every_map_and_shows_it_again(app, planner_client, database):
+    ws_id, code = _workshop(database, planner_client.planner)
+    resident = _resident(app, code)
+    asset_id = resident.post(
+        f"/w/{code}/assets",
+        json={"asset_class": "cultural", "name": "广告：收旧家电", "geometry": _point()},
+    ).json()["asset"]["id"]
+    hidden = planner_client.post(
+        f"/console/workshops/{ws_id}/assets/{asset_id}/hide",
+        data={"hidden": "true"},
+        headers={"HX-Request": "true"},
+    )
+    assert hidden.status_code == 200 and "已隐藏" in hidden.text and "恢复显示" in hidden.text
+    assert resident.get(f"/w/{code}/assets.geojson").json()["features"] == []
+    assert planner_client.get(f"/console/workshops/{ws_id}/assets.geojson").json()["features"] == []
+    stats = planner_client.get(f"/console/workshops/{ws_id}/_stats")
+    assert "文化资产：0" in text_of(stats.text).replace(" ", "")
+    other = _resident(app, code)
+    refused = other.post(f"/w/{code}/assets/{asset_id}/support", headers=JSON)
+    assert refused.status_code == 404
+    [stored] = _stored(database)
+    assert stored.hidden and stored.name == "广告：收旧家电"  # kept, not deleted
+    shown = planner_client.post(
+        f"/console/workshops/{ws_id}/assets/{asset_id}/hide",
+        data={"hidden": "false"},
+        follow_redirects=False,
+    )
+    assert shown.status_code == 303
+    assert [f["id"] for f in resident.get(f"/w/{code}/assets.geojson").json()["features"]] == [
+        asset_id
+    ]
+    resident.close()
+    other.close()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workshop.db import Base, UTCDateTime, utcnow
@@ -30,6 +30,9 @@ class Asset(Base):
     # Random file name under <data_dir>/photos/ (never a user-chosen name).
     photo: Mapped[str | None] = mapped_column(String(64))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("asset.id"))
+    # Hidden by the facilitator (spam, something that should not be on the projector):
+    # off every map and count, kept, and can be shown again.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -358,6 +358,7 @@ def _panel(request: Request, db: DbSession, workshop: Workshop, **extra: Any) ->
         "asset_rows": service.assets_by_class(db=db, workshop=workshop),
         "asset_classes": service.ASSET_CLASSES,
         "asset_subtypes": service.subtypes_for(workshop.community),
+        "hidden_assets": service.hidden_assets(db=db, workshop=workshop),
         **extra,
     }
     return render(request, "assets/_console_assets.html", context)
@@ -400,4 +401,20 @@ def set_subtypes(
         return JSONResponse({"subtypes": subtypes})
     if is_htmx(request):
         return _panel(request, db, workshop, subtypes_saved=True)
+    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+
+
+@router.post("/console/workshops/{workshop_id}/assets/{asset_id}/hide")
+def hide(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    asset_id: int,
+    hidden: Annotated[bool, Form()] = True,
+) -> Response:
+    service.set_hidden(db=db, workshop=workshop, asset_id=asset_id, hidden=hidden)
+    if _wants_json(request):
+        return JSONResponse({"asset": asset_id, "hidden": hidden})
+    if is_htmx(request):
+        return _panel(request, db, workshop)
     return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")

@@ -226,6 +226,8 @@ def _active_asset(db: Session, workshop: Workshop, asset_id: int) -> Asset:
     asset = db.get(Asset, asset_id)
     if asset is None or asset.workshop_id != workshop.id or asset.merged_into_id is not None:
         raise NotFound("asset.not_found")
+    if asset.hidden:
+        raise NotFound("asset.not_found")
     return asset
 
 
@@ -364,11 +366,42 @@ def merge_assets(*, db: Session, workshop: Workshop, keep_id: int, other_id: int
     return keep
 
 
+def set_hidden(*, db: Session, workshop: Workshop, asset_id: int, hidden: bool) -> Asset:
+    """Hide an asset from every map and count (the facilitator's moderation), or show it.
+
+    Nothing is deleted: contributor, +1s and photo stay, and showing it again restores it.
+    """
+    asset = db.get(Asset, asset_id)
+    if asset is None or asset.workshop_id != workshop.id or asset.merged_into_id is not None:
+        raise NotFound("asset.not_found")
+    asset.hidden = hidden
+    db.flush()
+    announce(db, workshop.id, "assets")
+    return asset
+
+
+def hidden_assets(*, db: Session, workshop: Workshop) -> list[Asset]:
+    stmt = (
+        select(Asset)
+        .where(
+            Asset.workshop_id == workshop.id,
+            Asset.merged_into_id.is_(None),
+            Asset.hidden.is_(True),
+        )
+        .order_by(Asset.id)
+    )
+    return list(db.scalars(stmt))
+
+
 def assets_of(*, db: Session, workshop: Workshop) -> list[Asset]:
     """Return the workshop's assets on the map (merged duplicates left out)."""
     stmt = (
         select(Asset)
-        .where(Asset.workshop_id == workshop.id, Asset.merged_into_id.is_(None))
+        .where(
+            Asset.workshop_id == workshop.id,
+            Asset.merged_into_id.is_(None),
+            Asset.hidden.is_(False),
+        )
         .order_by(Asset.id)
     )
     return list(db.scalars(stmt))
@@ -457,7 +490,11 @@ def counts_by_class(*, db: Session, workshop: Workshop) -> dict[str, int]:
     """Return the count per class, every class present (0 when none)."""
     rows = db.execute(
         select(Asset.asset_class, func.count())
-        .where(Asset.workshop_id == workshop.id, Asset.merged_into_id.is_(None))
+        .where(
+            Asset.workshop_id == workshop.id,
+            Asset.merged_into_id.is_(None),
+            Asset.hidden.is_(False),
+        )
         .group_by(Asset.asset_class)
     ).all()
     counts = Counter(dict(rows))

@@ -73,6 +73,9 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("photo", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("hidden", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
         batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_asset_merged_into_id_asset"), "asset", ["merged_into_id"], ["id"]
@@ -91,6 +94,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("asset", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_asset_merged_into_id_asset"), type_="foreignkey")
+        batch_op.drop_column("hidden")
         batch_op.drop_column("updated_at")
         batch_op.drop_column("merged_into_id")
         batch_op.drop_column("photo")
