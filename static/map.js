@@ -1,7 +1,14 @@
-// Asset layer and tap-to-pin for the folium map on the page.
-// Folium builds the map; this file only adds what changes live. The asset feed is
-// fetched by htmx (hx-get on #map-config, triggered on load and on the SSE "assets"
-// event); names are set with textContent, never as HTML.
+// Assets on the folium map of the page: one layer group per class (toggled from the
+// legend), popups with +1 / edit / delete, and on the tablet the drawing of points,
+// lines and polygons (Leaflet.draw 1.0.4, vendored) feeding the asset form.
+//
+// Folium builds the map; this file adds what changes live. The asset feed is fetched by
+// htmx (hx-get on #map-config, triggered on load and on the SSE "assets" event) or by
+// refresh() below after a change; every user text is set with textContent, never as HTML.
+//
+// Coordinates: stored and sent as WGS-84 [lon, lat]. window.WorkshopCoords (defined by
+// the base-map code when tiles need another datum, e.g. GCJ-02) converts at the edge:
+// toMap() before display, fromMap() before sending. Identity when it is undefined.
 (function () {
   "use strict";
   const config = document.getElementById("map-config");
@@ -9,48 +16,238 @@
     return;
   }
   const map = window[config.dataset.map];
-  const colours = JSON.parse(config.dataset.colours || "{}");
-  let assets = null;
-  let pickMarker = null;
+  const texts = JSON.parse(config.dataset.texts || "{}");
+  const canAct = config.dataset.actions === "true";
+  const canDraw = config.dataset.pick === "true";
+  const form = document.getElementById("asset-form");
+  let editing = null; // {id, name} while a resident edits one of their own assets
 
-  function popup(props) {
+  function coords() {
+    const c = window.WorkshopCoords || {};
+    return {
+      toMap: typeof c.toMap === "function" ? c.toMap : function (p) { return p; },
+      fromMap: typeof c.fromMap === "function" ? c.fromMap : function (p) { return p; },
+    };
+  }
+  function toLatLng(lonlat) {
+    const p = coords().toMap([lonlat[0], lonlat[1]]);
+    return L.latLng(p[1], p[0]);
+  }
+  function fromLatLng(latlng) {
+    const p = coords().fromMap([latlng.lng, latlng.lat]);
+    return [Number(p[0].toFixed(7)), Number(p[1].toFixed(7))];
+  }
+  // A drawn/edited layer as a stored GeoJSON geometry (WGS-84 lon, lat).
+  function geometryOf(layer) {
+    if (layer instanceof L.Marker || layer instanceof L.CircleMarker) {
+      return { type: "Point", coordinates: fromLatLng(layer.getLatLng()) };
+    }
+    if (layer instanceof L.Polygon) {
+      const ring = layer.getLatLngs()[0].map(fromLatLng);
+      ring.push(ring[0]);
+      return { type: "Polygon", coordinates: [ring] };
+    }
+    return { type: "LineString", coordinates: layer.getLatLngs().map(fromLatLng) };
+  }
+  function format(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (_m, key) {
+      return values[key] === undefined ? "" : String(values[key]);
+    });
+  }
+
+  // --- classes, legend toggles and layer groups --------------------------------------
+  const classes = {};
+  const groups = {};
+  document.querySelectorAll(".asset-legend [data-class]").forEach(function (item) {
+    const key = item.dataset.class;
+    classes[key] = { colour: item.dataset.colour, icon: item.dataset.icon };
+    groups[key] = L.featureGroup().addTo(map);
+    item.addEventListener("click", function () {
+      const on = item.getAttribute("aria-pressed") !== "true";
+      item.setAttribute("aria-pressed", on ? "true" : "false");
+      if (on) {
+        groups[key].addTo(map);
+      } else {
+        groups[key].remove();
+      }
+    });
+  });
+  function groupOf(key) {
+    if (!groups[key]) {
+      groups[key] = L.featureGroup().addTo(map);
+    }
+    return groups[key];
+  }
+  // Read-only maps (projector, console) cluster the pins of each class, so thousands of
+  // assets stay readable; the tablet does not, so a resident's own pin stays editable.
+  const clusters = {};
+  const clustering = !canDraw && typeof L.markerClusterGroup === "function";
+  if (clustering && !isFinite(map.getMaxZoom())) {
+    map.setMaxZoom(20); // a map without tiles has none; clustering needs one
+  }
+  function clusterOf(key) {
+    if (!clustering) {
+      return null;
+    }
+    if (!clusters[key]) {
+      clusters[key] = L.markerClusterGroup({
+        maxClusterRadius: 40,
+        disableClusteringAtZoom: 19,
+        showCoverageOnHover: false,
+        iconCreateFunction: function (cluster) {
+          const html = document.createElement("span");
+          html.className = "asset-pin asset-cluster asset-pin-" + key;
+          html.textContent = String(cluster.getChildCount());
+          return L.divIcon({ html: html, className: "asset-marker", iconSize: [48, 48] });
+        },
+      });
+    }
+    return clusters[key];
+  }
+  function markerIcon(key, extra) {
+    const html = document.createElement("span");
+    html.className = "asset-pin asset-pin-" + key + (extra ? " " + extra : "");
+    const glyph = document.createElement("i");
+    glyph.className = "fa-solid fa-" + ((classes[key] || {}).icon || "location-dot");
+    glyph.setAttribute("aria-hidden", "true");
+    html.appendChild(glyph);
+    return L.divIcon({ html: html, className: "asset-marker", iconSize: [38, 38], iconAnchor: [19, 19], popupAnchor: [0, -18] });
+  }
+
+  // --- popups ----------------------------------------------------------------------
+  const layersById = {};
+  function button(text, className, handler) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.textContent = text;
+    b.addEventListener("click", handler);
+    return b;
+  }
+  function popup(feature) {
+    return card(feature, "asset-popup");
+  }
+  // One asset's name, kind, counts and actions: in a map popup and in the tablet's list.
+  function card(feature, className) {
+    const props = feature.properties;
     const box = document.createElement("div");
+    box.className = "asset-card " + className;
     const name = document.createElement("strong");
     name.textContent = props.name;
     box.appendChild(name);
+    const kind = document.createElement("p");
+    kind.className = "asset-kind";
+    kind.textContent = props.class_label + (props.subtype_label ? " · " + props.subtype_label : "");
+    box.appendChild(kind);
     if (props.description) {
       const text = document.createElement("p");
       text.textContent = props.description;
       box.appendChild(text);
     }
+    if (props.photo) {
+      const img = document.createElement("img");
+      img.src = props.photo;
+      img.alt = props.name;
+      img.loading = "lazy";
+      img.className = "asset-photo";
+      box.appendChild(img);
+    }
+    const counts = document.createElement("p");
+    counts.className = "asset-counts";
+    counts.textContent = format(texts.supports, { count: props.supports }) + " · " + format(texts.contributors, { count: props.contributors });
+    box.appendChild(counts);
+    if (canAct) {
+      const actions = document.createElement("div");
+      actions.className = "asset-actions";
+      if (props.own) {
+        actions.appendChild(button(texts.edit, "secondary", function () { startEdit(feature); }));
+        actions.appendChild(button(texts.delete, "secondary danger", function () { remove(feature); }));
+      } else {
+        const plus = button(props.supported ? texts.plus_one_done : texts.plus_one, "primary", function () { plusOne(feature, plus); });
+        plus.disabled = Boolean(props.supported);
+        actions.appendChild(plus);
+      }
+      box.appendChild(actions);
+    }
+    const status = document.createElement("p");
+    status.className = "asset-status";
+    status.setAttribute("role", "status");
+    box.appendChild(status);
     return box;
   }
 
+  let lastCollection = null;
+  let openId = null; // the asset whose popup is open: reopened after a live refresh
   function show(collection) {
-    if (assets) {
-      assets.remove();
-    }
-    assets = L.geoJSON(collection, {
-      pointToLayer: function (feature, latlng) {
-        return L.circleMarker(latlng, {
-          radius: 11,
-          color: "#ffffff",
-          weight: 3,
-          fillColor: colours[feature.properties.asset_class] || "#555555",
-          fillOpacity: 0.95,
-        });
-      },
-      onEachFeature: function (feature, layer) {
-        layer.bindPopup(popup(feature.properties));
+    lastCollection = collection;
+    const reopen = openId;
+    Object.keys(groups).forEach(function (key) { groups[key].clearLayers(); });
+    Object.keys(clusters).forEach(function (key) { clusters[key].clearLayers(); });
+    Object.keys(layersById).forEach(function (id) { delete layersById[id]; });
+    collection.features.forEach(function (feature) {
+      const props = feature.properties;
+      if (editing && editing.id === feature.id) {
+        return; // the copy being edited stays on the map as the pick layer
+      }
+      const colour = props.colour || (classes[props.asset_class] || {}).colour || "#555555";
+      const layer = L.geoJSON(feature, {
+        coordsToLatLng: toLatLng,
+        pointToLayer: function (_f, latlng) {
+          return L.marker(latlng, { icon: markerIcon(props.asset_class), title: props.name });
+        },
+        style: function () {
+          // bubblingMouseEvents off: tapping an asset opens its popup, it does not pin.
+          return { color: colour, weight: 6, opacity: 0.9, fillColor: colour, fillOpacity: 0.25, bubblingMouseEvents: false };
+        },
+      });
+      layer.eachLayer(function (inner) {
+        inner.bindPopup(function () { return popup(feature); }, { minWidth: 220, maxWidth: 320 });
+        inner.on("popupopen", function () { openId = feature.id; });
+        inner.on("popupclose", function () { if (openId === feature.id) { openId = null; } });
         if (config.dataset.labels === "true") {
           // The projector names every asset, readable from the back of the room.
           const tag = document.createElement("span");
-          tag.textContent = feature.properties.name;
-          layer.bindTooltip(tag, { permanent: true, direction: "top", offset: [0, -10], className: "asset-label" });
+          tag.textContent = props.name;
+          inner.bindTooltip(tag, { permanent: true, direction: "top", offset: [0, -16], className: "asset-label" });
         }
-      },
-    }).addTo(map);
+        layersById[feature.id] = inner;
+      });
+      const cluster = clusterOf(props.asset_class);
+      if (cluster && feature.geometry.type === "Point") {
+        cluster.addLayers(layer.getLayers());
+        if (!groupOf(props.asset_class).hasLayer(cluster)) {
+          groupOf(props.asset_class).addLayer(cluster);
+        }
+      } else {
+        groupOf(props.asset_class).addLayer(layer);
+      }
+    });
     config.dataset.count = String(collection.features.length);
+    showList(collection.features);
+    if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
+      layersById[reopen].openPopup();
+    }
+  }
+  // The tablet lists the newest assets under the form: +1 and edit without the map.
+  const LIST_MAX = 30;
+  function showList(features) {
+    const list = document.getElementById("asset-list");
+    if (!list) {
+      return;
+    }
+    list.textContent = "";
+    features.slice().sort(function (a, b) { return b.id - a.id; }).slice(0, LIST_MAX).forEach(function (feature) {
+      const item = document.createElement("li");
+      item.dataset.asset = String(feature.id);
+      const pin = markerIcon(feature.properties.asset_class).options.html;
+      item.appendChild(pin);
+      item.appendChild(card(feature, "asset-item"));
+      list.appendChild(item);
+    });
+    const empty = document.getElementById("asset-list-empty");
+    if (empty) {
+      empty.hidden = features.length > 0;
+    }
   }
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -58,44 +255,306 @@
       show(JSON.parse(event.detail.xhr.responseText));
     }
   });
-
-  function clearPick() {
-    if (pickMarker) {
-      pickMarker.remove();
-      pickMarker = null;
-    }
-    const lon = document.getElementById("pick-lon");
-    const lat = document.getElementById("pick-lat");
-    if (lon && lat) {
-      lon.value = "";
-      lat.value = "";
-    }
-    const form = document.getElementById("asset-form");
-    if (form) {
-      form.classList.remove("picked");
-    }
+  function refresh() {
+    return fetch(config.getAttribute("hx-get"), { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { show(data); } });
   }
 
-  function pick(latlng) {
-    clearPick();
-    pickMarker = L.circleMarker(latlng, {
-      radius: 14,
-      color: "#000000",
-      weight: 3,
-      dashArray: "4 4",
-      fillOpacity: 0.1,
-    }).addTo(map);
-    // Stored as (lon, lat), GeoJSON order.
-    document.getElementById("pick-lon").value = latlng.lng.toFixed(7);
-    document.getElementById("pick-lat").value = latlng.lat.toFixed(7);
-    document.getElementById("asset-form").classList.add("picked");
+  function post(url) {
+    return fetch(url, { method: "POST", headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) {
+        return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+      });
   }
-
-  if (config.dataset.pick === "true") {
-    map.on("click", function (event) {
-      pick(event.latlng);
+  function say(text, isError) {
+    const target = document.getElementById("asset-result");
+    if (target) {
+      target.textContent = "";
+      const p = document.createElement("p");
+      p.className = isError ? "error" : "ok";
+      p.setAttribute("role", isError ? "alert" : "status");
+      p.textContent = text;
+      target.appendChild(p);
+    }
+  }
+  function plusOne(feature, btn) {
+    btn.disabled = true;
+    post(config.dataset.base + "/" + feature.id + "/support").then(function (res) {
+      const status = btn.closest(".asset-card").querySelector(".asset-status");
+      if (res.ok) {
+        btn.textContent = texts.plus_one_done;
+        feature.properties.supports = res.body.supports;
+        feature.properties.supported = true;
+        btn.closest(".asset-card").querySelector(".asset-counts").textContent =
+          format(texts.supports, { count: res.body.supports }) + " · " + format(texts.contributors, { count: feature.properties.contributors });
+        refresh();
+      } else {
+        status.textContent = res.body.detail || "";
+        btn.disabled = false;
+      }
     });
-    document.addEventListener("workshop:reset", clearPick);
   }
-  window.WorkshopMap = { map: map, clearPick: clearPick };
+  function remove(feature) {
+    if (!window.confirm(format(texts.delete_confirm, { name: feature.properties.name }))) {
+      return;
+    }
+    post(config.dataset.base + "/" + feature.id + "/delete").then(function (res) {
+      map.closePopup();
+      say(res.ok ? res.body.message : res.body.detail, !res.ok);
+      refresh();
+    });
+  }
+
+  window.WorkshopMap = { map: map, refresh: refresh, groups: groups };
+  if (!canDraw || !form) {
+    return;
+  }
+
+  // --- drawing on the tablet ---------------------------------------------------------
+  // Leaflet.draw with Leaflet 1.x adds a vertex on touchstart and again on the mouse
+  // events the browser derives from the same tap (Leaflet.draw #695, #713); the
+  // workaround of #1036 is to ignore its own touch handler and rely on those events.
+  // Also: a mouse event on Leaflet.draw's invisible 40 px "mouse marker" carries the
+  // marker's (stale) position as latlng, so a quick tap could add a vertex where the
+  // previous one was. Take the position from the event's own screen point instead.
+  if (L.Draw && L.Draw.Polyline && !L.Draw.Polyline.prototype._workshopPatched) {
+    const proto = L.Draw.Polyline.prototype;
+    const atPointer = function (handler, event) {
+      const original = event && event.originalEvent;
+      if (original && typeof original.clientX === "number" && handler._map) {
+        event.latlng = handler._map.mouseEventToLatLng(original);
+      }
+    };
+    const onMouseDown = proto._onMouseDown;
+    const endPoint = proto._endPoint;
+    proto._onTouch = L.Util.falseFn;
+    proto._onMouseDown = function (event) {
+      atPointer(this, event);
+      return onMouseDown.call(this, event);
+    };
+    proto._endPoint = function (x, y, event) {
+      atPointer(this, event);
+      return endPoint.call(this, x, y, event);
+    };
+    proto._workshopPatched = true;
+  }
+  const geometryInput = document.getElementById("asset-geometry");
+  const hint = document.getElementById("pick-hint");
+  const actions = document.getElementById("draw-actions");
+  const modeButtons = document.querySelectorAll("[data-draw]");
+  let mode = "point";
+  let handler = null;
+  let pickLayer = null;
+
+  function setHint(text) {
+    if (hint && text) {
+      hint.textContent = text;
+    }
+  }
+  function clearPick() {
+    if (pickLayer) {
+      if (pickLayer.editing && pickLayer.editing.enabled && pickLayer.editing.enabled()) {
+        pickLayer.editing.disable();
+      }
+      pickLayer.remove();
+      pickLayer = null;
+    }
+    geometryInput.value = "";
+    form.classList.remove("picked");
+  }
+  function setPick(layer) {
+    clearPick();
+    pickLayer = layer.addTo(map);
+    geometryInput.value = JSON.stringify(geometryOf(layer));
+    form.classList.add("picked");
+    setHint(editing ? texts.edit_geometry_hint : texts.drawn);
+  }
+  // Leaflet turns two taps within 200 ms, anywhere, into a double-click, which zooms
+  // the map under a half-drawn shape: no double-click zoom while drawing.
+  function drawingZoom(enabled) {
+    if (map.doubleClickZoom) {
+      if (enabled) {
+        map.doubleClickZoom.enable();
+      } else {
+        map.doubleClickZoom.disable();
+      }
+    }
+  }
+  function stopHandler() {
+    if (handler) {
+      handler.disable();
+      handler = null;
+    }
+    actions.hidden = true;
+    drawingZoom(true);
+  }
+  function setMode(next) {
+    stopHandler();
+    mode = next;
+    modeButtons.forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.draw === next ? "true" : "false");
+    });
+    setHint(texts["hint_" + next]);
+    if (next === "point") {
+      return;
+    }
+    const shape = { color: "#111111", weight: 5, opacity: 0.9, fillOpacity: 0.2, dashArray: "6 6" };
+    const options = { shapeOptions: shape, showLength: false, showArea: false, repeatMode: false, guidelineDistance: 14 };
+    if (next === "line") {
+      handler = new L.Draw.Polyline(map, options);
+    } else {
+      options.allowIntersection = false;
+      handler = new L.Draw.Polygon(map, options);
+    }
+    drawingZoom(false);
+    handler.enable();
+    actions.hidden = false;
+  }
+  modeButtons.forEach(function (b) {
+    b.addEventListener("click", function () { setMode(b.dataset.draw); });
+  });
+  document.getElementById("draw-finish").addEventListener("click", function () {
+    if (handler) {
+      handler.completeShape();
+    }
+  });
+  document.getElementById("draw-undo").addEventListener("click", function () {
+    if (handler) {
+      handler.deleteLastVertex();
+    }
+  });
+  document.getElementById("draw-cancel").addEventListener("click", function () {
+    setMode("point");
+  });
+  map.on(L.Draw ? L.Draw.Event.CREATED : "draw:created", function (event) {
+    const layer = event.layer;
+    if (layer.setStyle) {
+      layer.setStyle({ color: "#111111", weight: 5, dashArray: "6 6", fillOpacity: 0.15 });
+    }
+    setPick(layer);
+    handler = null;
+    actions.hidden = true;
+    drawingZoom(true);
+    mode = "point";
+    modeButtons.forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.draw === "point" ? "true" : "false");
+    });
+  });
+  map.on("click", function (event) {
+    if (mode !== "point" || handler) {
+      return;
+    }
+    setPick(L.marker(event.latlng, { icon: markerIcon(selectedClass(), "asset-pin-pick") }));
+  });
+
+  // --- the form: subtypes follow the class; editing one's own asset --------------------
+  const subtype = document.getElementById("asset-subtype");
+  function selectedClass() {
+    const checked = form.querySelector("input[name=asset_class]:checked");
+    return checked ? checked.value : "";
+  }
+  function filterSubtypes() {
+    const key = selectedClass();
+    form.dataset.assetClass = key;
+    if (!subtype) {
+      return;
+    }
+    Array.prototype.forEach.call(subtype.options, function (option) {
+      const fits = !option.dataset.class || option.dataset.class === key;
+      option.hidden = !fits;
+      option.disabled = !fits;
+    });
+    if (subtype.selectedOptions.length && subtype.selectedOptions[0].disabled) {
+      subtype.value = "";
+    }
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "asset_class") {
+      filterSubtypes();
+      if (pickLayer instanceof L.Marker) {
+        pickLayer.setIcon(markerIcon(selectedClass(), "asset-pin-pick"));
+      }
+    }
+  });
+  filterSubtypes();
+
+  function startEdit(feature) {
+    map.closePopup();
+    cancelEdit();
+    editing = { id: feature.id, name: feature.properties.name };
+    const props = feature.properties;
+    const radio = form.querySelector("input[name=asset_class][value=" + props.asset_class + "]");
+    if (radio) {
+      radio.checked = true;
+    }
+    filterSubtypes();
+    if (subtype) {
+      subtype.value = props.subtype || "";
+    }
+    form.elements.name.value = props.name;
+    form.elements.description.value = props.description || "";
+    form.action = config.dataset.base + "/" + feature.id;
+    form.classList.add("editing");
+    document.getElementById("edit-title").textContent = format(texts.editing, { name: props.name });
+    // Edit the shape in place: drag the pin, or the vertices of a line or polygon.
+    const original = layersById[feature.id];
+    if (original) {
+      original.remove();
+      const copy = original instanceof L.Marker
+        ? L.marker(original.getLatLng(), { icon: markerIcon(props.asset_class, "asset-pin-pick"), draggable: true })
+        : (original instanceof L.Polygon ? L.polygon(original.getLatLngs(), { color: "#111111", weight: 5 }) : L.polyline(original.getLatLngs(), { color: "#111111", weight: 5 }));
+      setPick(copy);
+      geometryInput.value = "";
+      if (copy.editing && !(copy instanceof L.Marker)) {
+        copy.editing.enable();
+      }
+      copy.on("edit dragend", function () {
+        geometryInput.value = JSON.stringify(geometryOf(copy));
+      });
+    }
+    setHint(texts.edit_geometry_hint);
+    form.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+  function cancelEdit() {
+    if (!editing) {
+      return;
+    }
+    editing = null;
+    form.action = config.dataset.base;
+    form.classList.remove("editing");
+    clearPick();
+    setHint(texts.hint_point);
+    if (lastCollection) {
+      show(lastCollection);
+    }
+  }
+  document.getElementById("cancel-edit").addEventListener("click", function () {
+    form.reset();
+    cancelEdit();
+    filterSubtypes();
+  });
+  // htmx posts to hx-post; an edit goes to the asset's own URL instead.
+  form.addEventListener("htmx:configRequest", function (event) {
+    if (editing) {
+      event.detail.path = config.dataset.base + "/" + editing.id;
+    }
+  });
+  form.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt === form && event.detail.successful) {
+      editing = null;
+      form.action = config.dataset.base;
+      form.classList.remove("editing");
+      clearPick();
+      refresh();
+    }
+  });
+  form.addEventListener("workshop:reset", function () {
+    clearPick();
+    filterSubtypes();
+    setMode("point");
+  });
+  setMode("point");
+  window.WorkshopMap.clearPick = clearPick;
+  window.WorkshopMap.setMode = setMode;
 })();

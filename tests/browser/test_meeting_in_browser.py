@@ -57,7 +57,7 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     # Tap the middle of the map to pin, choose a class, name it, save.
     tablet.locator("#map_workshop").click(position={"x": 360, "y": 300})
     expect(tablet.locator("#asset-form")).to_have_class(re.compile("picked"))
-    tablet.get_by_text("文化资产").click()
+    tablet.locator("#asset-form").get_by_text("文化资产").click()
     tablet.get_by_label(re.compile("名称")).fill("老茶馆")
     tablet.get_by_role("button", name="保存").click()
     expect(tablet.locator("#asset-result")).to_contain_text("已添加：老茶馆")
@@ -66,7 +66,7 @@ def test_resident_pins_and_supports_while_projector_updates_live(server, browser
     # The projector's map shows the new asset without a reload.
     projector.evaluate("window.__still_here = true")
     expect(projector.locator("#map-config")).to_have_attribute("data-count", "1")
-    expect(projector.locator("path.leaflet-interactive")).to_have_count(1)
+    expect(projector.locator(".asset-marker")).to_have_count(1)
     expect(projector.locator(".asset-label")).to_have_text("老茶馆")
     shot(projector, "projector-mapping")
 

@@ -62,7 +62,8 @@ def test_pin_asset_inside_boundary_is_saved(db):
         lat=lat,
     )
     assert asset.name == "老茶馆"
-    assert asset.geometry == {"type": "Point", "coordinates": [lon, lat]}
+    # stored to 7 decimals (~1 cm)
+    assert asset.geometry == {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
     assert counts_by_class(db=db, workshop=workshop) == {
         "ecological": 0,
         "cultural": 1,
@@ -96,7 +97,8 @@ def test_pin_asset_outside_boundary_says_how_far(db):
         ({"name": "  "}, "asset.name_required"),
         ({"name": "名" * 61}, "field.too_long"),
         ({"lon": None}, "geo.point_missing"),
-        ({"lon": 29.55, "lat": 106.54}, "geo.out_of_range"),
+        ({"lon": 29.55, "lat": 106.54}, "geo.swapped"),
+        ({"lon": 200.0, "lat": 29.5}, "geo.out_of_range"),
         ({"lon": float("nan")}, "geo.point_missing"),
     ],
 )

@@ -1,16 +1,155 @@
+"""Asset routes: the tablet's form (htmx or plain post), the JSON API, photos, merging.
+
+`/w/{code}/assets…` answer JSON when the request sends a JSON body or asks for JSON
+(Accept: application/json); errors then come as {"detail", "code"}. A form post from the
+tablet gets the htmx partial, or a 303 back to the tablet page.
+"""
+
 from __future__ import annotations
 
-from typing import Annotated
+import gzip
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.datastructures import UploadFile
 
-from workshop.assets.service import assets_of, feature_collection, pin_asset
-from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession, PlannerWorkshop
-from workshop.templating import partial_or_back
-from workshop.workshops.models import Workshop
+from workshop.assets import photos, service
+from workshop.assets.models import Asset
+from workshop.assets.service import AssetFields
+from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession, PlannerWorkshop, RowId
+from workshop.errors import DomainError, Invalid
+from workshop.i18n import t
+from workshop.templating import go_to, is_htmx, partial_or_back, render
+from workshop.workshops.models import Participant, Workshop
 
 router = APIRouter()
+TEXT_LIMIT = 4000  # characters per text field before the service's own limits
+GEOMETRY_LIMIT = 400_000  # characters of GeoJSON text (2,000 vertices fit easily)
+
+
+class AssetInput:
+    """The fields of an asset request, from a JSON body or a (multipart) form."""
+
+    def __init__(
+        self, fields: AssetFields, as_json: bool, error: DomainError | None = None
+    ) -> None:
+        self._fields = fields
+        self.as_json = as_json
+        self.error = error
+
+    @property
+    def fields(self) -> AssetFields:
+        """The parsed fields; raises the parsing error (inside the route's handling)."""
+        if self.error is not None:
+            raise self.error
+        return self._fields
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    content = request.headers.get("content-type", "")
+    return content.startswith("application/json") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, UploadFile):
+        return None
+    text = str(value)
+    if len(text) > TEXT_LIMIT:
+        raise Invalid("field.too_long", limit=TEXT_LIMIT)
+    return text
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise Invalid("geo.point_missing") from None
+    return number if math.isfinite(number) else None
+
+
+async def asset_input(request: Request) -> AssetInput:
+    """Parse the request body once; geometry from `geometry` (GeoJSON) or `lon`/`lat`."""
+    try:
+        return await _parse_input(request)
+    except DomainError as exc:
+        return AssetInput(AssetFields(), _wants_json(request), exc)
+
+
+async def _parse_input(request: Request) -> AssetInput:
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            data = json.loads(await request.body())
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise Invalid("geo.not_geojson")
+        photo = None
+    else:
+        form = await request.form(max_part_size=photos.MAX_BYTES + 1024)
+        data = dict(form)
+        upload = form.get("photo")
+        photo = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            photo = await upload.read(photos.MAX_BYTES + 1)
+            if len(photo) > photos.MAX_BYTES:
+                raise Invalid("photo.too_big", limit=photos.MAX_BYTES // (1024 * 1024))
+    geometry = data.get("geometry")
+    if isinstance(geometry, str):
+        if len(geometry) > GEOMETRY_LIMIT:
+            raise Invalid("geo.too_many_vertices", count="> 2000", limit=2000)
+        geometry = geometry.strip() or None
+    if geometry is None and ("lon" in data or "lat" in data):
+        lon, lat = _number(data.get("lon")), _number(data.get("lat"))
+        if lon is not None or lat is not None:
+            geometry = {"type": "Point", "coordinates": [lon, lat]}
+            if lon is None or lat is None:
+                raise Invalid("geo.point_missing")
+    fields = AssetFields(
+        asset_class=_text(data.get("asset_class")),
+        subtype=_text(data.get("subtype")),
+        name=_text(data.get("name")),
+        description=_text(data.get("description")),
+        geometry=geometry,
+        photo=photo or None,
+        remove_photo=str(data.get("remove_photo", "")).lower() in ("1", "true", "on"),
+    )
+    return AssetInput(fields, _wants_json(request))
+
+
+Input = Annotated[AssetInput, Depends(asset_input)]
+
+
+def photos_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.data_dir) / "photos"
+
+
+def _tablet_photo_url(workshop: Workshop):  # type: ignore[no-untyped-def]
+    return lambda a: f"/w/{workshop.join_code}/assets/{a.id}/photo"
+
+
+def _console_photo_url(workshop: Workshop):  # type: ignore[no-untyped-def]
+    return lambda a: f"/console/workshops/{workshop.id}/assets/{a.id}/photo"
+
+
+def _feature(db: DbSession, workshop: Workshop, asset: Asset, viewer: Participant) -> dict:
+    stats = service.asset_stats(db=db, workshop=workshop, viewer=viewer)
+    collection = service.feature_collection(
+        [asset], stats=stats, viewer=viewer, photo_url=_tablet_photo_url(workshop)
+    )
+    return collection["features"][0]
+
+
+def _json_error(exc: DomainError) -> JSONResponse:
+    return JSONResponse({"detail": t(exc.key, **exc.params), "code": exc.key}, exc.status_code)
 
 
 @router.post("/w/{code}/assets")
@@ -19,44 +158,263 @@ def add_asset(
     workshop: CodeWorkshop,
     participant: CurrentParticipant,
     db: DbSession,
-    asset_class: Annotated[str, Form(max_length=16)],
-    name: Annotated[str, Form(max_length=200)],
-    lon: Annotated[float | None, Form()] = None,
-    lat: Annotated[float | None, Form()] = None,
-    description: Annotated[str, Form(max_length=2000)] = "",
+    body: Input,
 ) -> Response:
-    asset = pin_asset(
-        db=db,
-        workshop=workshop,
-        participant=participant,
-        asset_class=asset_class,
-        name=name,
-        lon=lon,
-        lat=lat,
-        description=description,
+    try:
+        saved = service.add_asset(
+            db=db,
+            workshop=workshop,
+            participant=participant,
+            fields=body.fields,
+            photos_dir=photos_dir(request),
+        )
+    except DomainError as exc:
+        if body.as_json:
+            return _json_error(exc)
+        raise
+    message = t(
+        "assets.saved_repaired" if saved.repaired else "tablet.asset_saved",
+        name=saved.asset.name,
     )
+    if body.as_json:
+        feature = _feature(db, workshop, saved.asset, participant)
+        return JSONResponse(
+            {"asset": feature, "repaired": saved.repaired, "message": message}, status_code=201
+        )
     return partial_or_back(
         request,
         "assets/_saved.html",
-        {"asset": asset},
+        {"message": message, "repaired": saved.repaired},
         back=f"/w/{workshop.join_code}",
         status_code=201,
     )
 
 
-def _geojson(db: DbSession, workshop: Workshop) -> Response:
-    return JSONResponse(
-        feature_collection(assets_of(db=db, workshop=workshop)),
-        media_type="application/geo+json",
-        headers={"Cache-Control": "no-store"},
+@router.post("/w/{code}/assets/{asset_id}")
+def edit_asset(
+    request: Request,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    db: DbSession,
+    asset_id: RowId,
+    body: Input,
+) -> Response:
+    try:
+        saved = service.update_asset(
+            db=db,
+            workshop=workshop,
+            participant=participant,
+            asset_id=asset_id,
+            fields=body.fields,
+            photos_dir=photos_dir(request),
+        )
+    except DomainError as exc:
+        if body.as_json:
+            return _json_error(exc)
+        raise
+    message = t(
+        "assets.saved_repaired" if saved.repaired else "assets.updated", name=saved.asset.name
+    )
+    if body.as_json:
+        feature = _feature(db, workshop, saved.asset, participant)
+        return JSONResponse({"asset": feature, "repaired": saved.repaired, "message": message})
+    return partial_or_back(
+        request,
+        "assets/_saved.html",
+        {"message": message, "repaired": saved.repaired},
+        back=f"/w/{workshop.join_code}",
     )
 
 
+@router.post("/w/{code}/assets/{asset_id}/delete")
+def remove_asset(
+    request: Request,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    db: DbSession,
+    asset_id: RowId,
+) -> Response:
+    try:
+        service.delete_asset(db=db, workshop=workshop, participant=participant, asset_id=asset_id)
+    except DomainError as exc:
+        if _wants_json(request):
+            return _json_error(exc)
+        raise
+    message = t("assets.deleted")
+    if _wants_json(request):
+        return JSONResponse({"deleted": asset_id, "message": message})
+    return partial_or_back(
+        request, "assets/_saved.html", {"message": message}, back=f"/w/{workshop.join_code}"
+    )
+
+
+@router.post("/w/{code}/assets/{asset_id}/support")
+def plus_one(
+    request: Request,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    db: DbSession,
+    asset_id: RowId,
+) -> Response:
+    try:
+        count = service.support_asset(
+            db=db, workshop=workshop, participant=participant, asset_id=asset_id
+        )
+    except DomainError as exc:
+        if _wants_json(request):
+            return _json_error(exc)
+        raise
+    if _wants_json(request):
+        return JSONResponse({"asset": asset_id, "supports": count, "supported": True})
+    return partial_or_back(
+        request,
+        "assets/_saved.html",
+        {"message": t("assets.supports", count=count)},
+        back=f"/w/{workshop.join_code}",
+    )
+
+
+GZIP_FROM = 16 * 1024  # bytes; smaller feeds go as they are
+
+
+def _geojson(request: Request, payload: dict) -> Response:
+    """The feed as GeoJSON, gzipped when large and the client accepts it.
+
+    Compressed here, not by middleware: GZip middleware would break the SSE streams.
+    5,000 mixed assets are ~1.9 MB of JSON and ~0.3 MB gzipped.
+    """
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
+    if len(body) >= GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
+        body = gzip.compress(body, compresslevel=5)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/geo+json", headers=headers)
+
+
 @router.get("/w/{code}/assets.geojson")
-def tablet_assets(workshop: CodeWorkshop, _who: CurrentParticipant, db: DbSession) -> Response:
-    return _geojson(db, workshop)
+def tablet_assets(
+    request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
+) -> Response:
+    stats = service.asset_stats(db=db, workshop=workshop, viewer=participant)
+    return _geojson(
+        request,
+        service.feature_collection(
+            service.assets_of(db=db, workshop=workshop),
+            stats=stats,
+            viewer=participant,
+            photo_url=_tablet_photo_url(workshop),
+        ),
+    )
 
 
 @router.get("/console/workshops/{workshop_id}/assets.geojson")
-def console_assets(workshop: PlannerWorkshop, db: DbSession) -> Response:
-    return _geojson(db, workshop)
+def console_assets(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    stats = service.asset_stats(db=db, workshop=workshop)
+    return _geojson(
+        request,
+        service.feature_collection(
+            service.assets_of(db=db, workshop=workshop),
+            stats=stats,
+            photo_url=_console_photo_url(workshop),
+        ),
+    )
+
+
+def _photo_response(path: Path) -> Response:
+    return FileResponse(
+        path,
+        media_type="image/jpeg",
+        headers={"Cache-Control": "private, max-age=3600", "Content-Disposition": "inline"},
+    )
+
+
+@router.get("/w/{code}/assets/{asset_id}/photo")
+def tablet_photo(
+    request: Request,
+    workshop: CodeWorkshop,
+    _who: CurrentParticipant,
+    db: DbSession,
+    asset_id: RowId,
+) -> Response:
+    path = service.photo_of(
+        db=db, workshop=workshop, asset_id=asset_id, photos_dir=photos_dir(request)
+    )
+    return _photo_response(path)
+
+
+@router.get("/console/workshops/{workshop_id}/assets/{asset_id}/photo")
+def console_photo(
+    request: Request, workshop: PlannerWorkshop, db: DbSession, asset_id: RowId
+) -> Response:
+    path = service.photo_of(
+        db=db, workshop=workshop, asset_id=asset_id, photos_dir=photos_dir(request)
+    )
+    return _photo_response(path)
+
+
+def _panel(request: Request, db: DbSession, workshop: Workshop, **extra: Any) -> Response:
+    context = {
+        "workshop": workshop,
+        "asset_rows": service.assets_by_class(db=db, workshop=workshop),
+        "asset_classes": service.ASSET_CLASSES,
+        "asset_subtypes": service.subtypes_for(workshop.community),
+        "hidden_assets": service.hidden_assets(db=db, workshop=workshop),
+        **extra,
+    }
+    return render(request, "assets/_console_assets.html", context)
+
+
+@router.get("/console/workshops/{workshop_id}/assets/_panel")
+def console_panel(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    return _panel(request, db, workshop)
+
+
+@router.post("/console/workshops/{workshop_id}/assets/{keep_id}/merge")
+def merge(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    keep_id: RowId,
+    other_id: Annotated[int, Form()],
+) -> Response:
+    service.merge_assets(db=db, workshop=workshop, keep_id=keep_id, other_id=other_id)
+    if _wants_json(request):
+        return JSONResponse({"kept": keep_id, "merged": other_id})
+    if is_htmx(request):
+        return _panel(request, db, workshop, merged=True)
+    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+
+
+@router.post("/console/workshops/{workshop_id}/assets/subtypes")
+def set_subtypes(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    ecological: Annotated[str, Form(max_length=2000)] = "",
+    cultural: Annotated[str, Form(max_length=2000)] = "",
+    social: Annotated[str, Form(max_length=2000)] = "",
+    human: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    lines = {"ecological": ecological, "cultural": cultural, "social": social, "human": human}
+    subtypes = service.set_subtypes(db=db, community=workshop.community, lines=lines)
+    if _wants_json(request):
+        return JSONResponse({"subtypes": subtypes})
+    if is_htmx(request):
+        return _panel(request, db, workshop, subtypes_saved=True)
+    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+
+
+@router.post("/console/workshops/{workshop_id}/assets/{asset_id}/hide")
+def hide(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    asset_id: RowId,
+    hidden: Annotated[bool, Form()] = True,
+) -> Response:
+    service.set_hidden(db=db, workshop=workshop, asset_id=asset_id, hidden=hidden)
+    if _wants_json(request):
+        return JSONResponse({"asset": asset_id, "hidden": hidden})
+    if is_htmx(request):
+        return _panel(request, db, workshop)
+    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")

@@ -1,16 +1,24 @@
-"""Community assets (社区资产): pin, validate against the boundary, list and count."""
+"""Community assets (社区资产): draw, validate, edit, +1, merge, list and count."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workshop import geo
-from workshop.assets.models import Asset
-from workshop.errors import Invalid
+from workshop.assets import photos
+from workshop.assets.models import Asset, AssetContributor, AssetSupport
+from workshop.communities.models import Community
+from workshop.errors import Conflict, Forbidden, Invalid, NotFound
+from workshop.i18n import label
 from workshop.live.broker import announce
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import require_stage
@@ -32,8 +40,152 @@ ASSET_CLASSES: dict[str, AssetClass] = {
         AssetClass("human", "#ef6c00", "hands-helping"),
     )
 }
+# Subtypes offered when a community does not set its own (Community.asset_subtypes).
+# Keys are labelled in workshop/messages/assets.py (LABELS["asset_subtype"]).
+DEFAULT_SUBTYPES: dict[str, tuple[str, ...]] = {
+    "ecological": ("old_tree", "green_space", "trail", "water", "cliff"),
+    "cultural": ("historic_building", "memory_place", "craft", "festival", "old_shop"),
+    "social": ("organisation", "volunteer_team", "venue", "convenience_service"),
+    "human": ("handicraft", "professional_skill", "time_and_care"),
+}
+# A human asset says what someone can do and where it is offered, never where they live:
+# refuse the unmistakable parts of a home address (unit or flat numbers: 2单元, 501室,
+# 3-2-501). A public place ("社区活动室", "3号楼下的坝子") or a date passes.
+HOME_ADDRESS = re.compile(r"\d+\s*(单元|室)|(?<!\d)\d{1,2}-\d{1,2}-\d{3,4}(?!\d)")
 NAME_MAX = 60
 DESCRIPTION_MAX = 500
+SUBTYPE_MAX = 32
+
+
+def subtypes_for(community: Community) -> dict[str, list[str]]:
+    """Return {class: [subtype, ...]} for a community: its own lists, else the defaults.
+
+    A community's list replaces the default list of that class only; anything that is
+    not a list of short strings is ignored (the defaults apply).
+    """
+    custom = community.asset_subtypes if isinstance(community.asset_subtypes, dict) else {}
+    result: dict[str, list[str]] = {}
+    for key, defaults in DEFAULT_SUBTYPES.items():
+        own = custom.get(key)
+        if isinstance(own, list) and own and all(isinstance(s, str) for s in own):
+            result[key] = [s.strip()[:SUBTYPE_MAX] for s in own if s.strip()]
+        else:
+            result[key] = list(defaults)
+    return result
+
+
+SUBTYPES_PER_CLASS = 30
+
+
+def set_subtypes(*, db: Session, community: Community, lines: dict[str, str]) -> dict:
+    """Set the subtypes a community offers from one text per class (one subtype a line).
+
+    A line that is the label of a default subtype of that class stores its key (so
+    "古树" stays the labelled `old_tree`); other lines are kept as written. A class whose
+    list equals the defaults, or is empty, uses the defaults (stored as absent).
+    """
+    custom: dict[str, list[str]] = {}
+    for key, defaults in DEFAULT_SUBTYPES.items():
+        by_label = {label("asset_subtype", d): d for d in defaults}
+        items: list[str] = []
+        for raw in (lines.get(key) or "").splitlines():
+            text = raw.strip()
+            if not text:
+                continue
+            if len(text) > SUBTYPE_MAX:
+                raise Invalid("asset.subtype_too_long", limit=SUBTYPE_MAX)
+            value = by_label.get(text, text)
+            if value not in items:
+                items.append(value)
+        if len(items) > SUBTYPES_PER_CLASS:
+            raise Invalid("asset.too_many_subtypes", limit=SUBTYPES_PER_CLASS)
+        if items and items != list(defaults):
+            custom[key] = items
+    community.asset_subtypes = custom or None
+    db.flush()
+    return subtypes_for(community)
+
+
+@dataclass(frozen=True)
+class AssetFields:
+    """What a resident fills in after drawing; None means "leave as it is" on edit."""
+
+    asset_class: str | None = None
+    subtype: str | None = None
+    name: str | None = None
+    description: str | None = None
+    geometry: object = None  # GeoJSON (dict or JSON text); None keeps the stored one
+    photo: bytes | None = None
+    remove_photo: bool = False
+
+
+@dataclass(frozen=True)
+class SavedAsset:
+    asset: Asset
+    repaired: bool  # the polygon crossed itself and make_valid fixed it
+
+
+def _clean_fields(
+    community: Community, fields: AssetFields, current: Asset | None
+) -> tuple[str, str, str, str]:
+    """Return (class, subtype, name, description), checked; raise Invalid on a problem."""
+    asset_class = fields.asset_class if fields.asset_class is not None else current.asset_class  # type: ignore[union-attr]
+    if asset_class not in ASSET_CLASSES:
+        raise Invalid("asset.unknown_class")
+    subtype = (
+        fields.subtype if fields.subtype is not None else current.subtype if current else ""
+    ).strip()
+    if subtype and subtype not in subtypes_for(community)[asset_class]:
+        raise Invalid("asset.unknown_subtype")
+    name = (fields.name if fields.name is not None else current.name if current else "").strip()
+    if not name:
+        raise Invalid("asset.name_required")
+    if len(name) > NAME_MAX:
+        raise Invalid("field.too_long", limit=NAME_MAX)
+    description = (
+        fields.description
+        if fields.description is not None
+        else current.description
+        if current
+        else ""
+    ).strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise Invalid("field.too_long", limit=DESCRIPTION_MAX)
+    if asset_class == "human" and (HOME_ADDRESS.search(name) or HOME_ADDRESS.search(description)):
+        raise Invalid("asset.human_address")
+    return asset_class, subtype, name, description
+
+
+def add_asset(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant | None,
+    fields: AssetFields,
+    photos_dir: Path | None = None,
+) -> SavedAsset:
+    """Validate and save a drawn asset (Point, LineString or Polygon, WGS-84)."""
+    require_stage(workshop, "mapping")
+    asset_class, subtype, name, description = _clean_fields(workshop.community, fields, None)
+    if fields.geometry is None:
+        raise Invalid("geo.point_missing")
+    boundary = geo.parse_boundary(workshop.community.boundary)
+    checked = geo.check_asset_geometry(fields.geometry, boundary)
+    photo_name = _store_photo(fields.photo, photos_dir)
+    asset = Asset(
+        workshop_id=workshop.id,
+        participant_id=participant.id if participant else None,
+        asset_class=asset_class,
+        subtype=subtype,
+        name=name,
+        description=description,
+        geometry=geo.to_geojson(checked.geometry),
+        photo=photo_name,
+    )
+    db.add(asset)
+    db.flush()
+    announce(db, workshop.id, "assets")
+    return SavedAsset(asset, checked.repaired)
 
 
 def pin_asset(
@@ -46,44 +198,270 @@ def pin_asset(
     lon: float | None,
     lat: float | None,
     description: str = "",
+    subtype: str = "",
 ) -> Asset:
-    """Save a point asset after checking class, name and that it lies in the community."""
+    """Save a point asset tapped at (lon, lat): the short form of `add_asset`."""
     require_stage(workshop, "mapping")
-    if asset_class not in ASSET_CLASSES:
-        raise Invalid("asset.unknown_class")
-    name = name.strip()
-    if not name:
-        raise Invalid("asset.name_required")
-    if len(name) > NAME_MAX:
-        raise Invalid("field.too_long", limit=NAME_MAX)
-    if len(description) > DESCRIPTION_MAX:
-        raise Invalid("field.too_long", limit=DESCRIPTION_MAX)
-    point = geo.parse_point(lon, lat)
-    geo.check_inside(point, geo.parse_boundary(workshop.community.boundary))
-    asset = Asset(
-        workshop_id=workshop.id,
-        participant_id=participant.id if participant else None,
+    if lon is None or lat is None or not all(map(math.isfinite, (lon, lat))):
+        raise Invalid("geo.point_missing")
+    fields = AssetFields(
         asset_class=asset_class,
+        subtype=subtype,
         name=name,
-        description=description.strip(),
-        geometry=geo.to_geojson(point),
+        description=description,
+        geometry={"type": "Point", "coordinates": [lon, lat]},
     )
-    db.add(asset)
+    return add_asset(db=db, workshop=workshop, participant=participant, fields=fields).asset
+
+
+def _store_photo(data: bytes | None, photos_dir: Path | None) -> str | None:
+    if not data:
+        return None
+    if photos_dir is None:
+        raise Invalid("photo.unavailable")
+    return photos.save(photos_dir, photos.reencode(data))
+
+
+def _active_asset(db: Session, workshop: Workshop, asset_id: int) -> Asset:
+    asset = db.get(Asset, asset_id)
+    if asset is None or asset.workshop_id != workshop.id or asset.merged_into_id is not None:
+        raise NotFound("asset.not_found")
+    if asset.hidden:
+        raise NotFound("asset.not_found")
+    return asset
+
+
+def _own_asset(db: Session, workshop: Workshop, participant: Participant, asset_id: int) -> Asset:
+    asset = _active_asset(db, workshop, asset_id)
+    if asset.participant_id != participant.id:
+        raise Forbidden("asset.not_yours")
+    return asset
+
+
+def update_asset(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    asset_id: int,
+    fields: AssetFields,
+    photos_dir: Path | None = None,
+) -> SavedAsset:
+    """Change a resident's own asset; every check passes before anything is written."""
+    require_stage(workshop, "mapping")
+    asset = _own_asset(db, workshop, participant, asset_id)
+    asset_class, subtype, name, description = _clean_fields(workshop.community, fields, asset)
+    repaired = False
+    geometry = asset.geometry
+    if fields.geometry is not None:
+        boundary = geo.parse_boundary(workshop.community.boundary)
+        checked = geo.check_asset_geometry(fields.geometry, boundary)
+        geometry, repaired = geo.to_geojson(checked.geometry), checked.repaired
+    photo_name = asset.photo
+    if fields.photo:
+        photo_name = _store_photo(fields.photo, photos_dir)
+    elif fields.remove_photo:
+        photo_name = None
+    asset.asset_class, asset.subtype, asset.name = asset_class, subtype, name
+    asset.description, asset.geometry, asset.photo = description, geometry, photo_name
+    asset.updated_at = _now()
+    db.flush()
+    announce(db, workshop.id, "assets")
+    return SavedAsset(asset, repaired)
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from workshop.db import utcnow
+
+    return utcnow()
+
+
+def delete_asset(
+    *, db: Session, workshop: Workshop, participant: Participant, asset_id: int
+) -> None:
+    """Delete a resident's own asset with its +1s (not one a facilitator merged into)."""
+    require_stage(workshop, "mapping")
+    asset = _own_asset(db, workshop, participant, asset_id)
+    if db.scalar(select(func.count()).where(Asset.merged_into_id == asset.id)):
+        raise Conflict("asset.merged_locked")
+    db.execute(delete(AssetSupport).where(AssetSupport.asset_id == asset.id))
+    db.execute(delete(AssetContributor).where(AssetContributor.asset_id == asset.id))
+    db.delete(asset)
+    db.flush()
+    announce(db, workshop.id, "assets")
+
+
+def contributor_ids(db: Session, asset: Asset) -> set[int]:
+    ids = set(
+        db.scalars(
+            select(AssetContributor.participant_id).where(AssetContributor.asset_id == asset.id)
+        )
+    )
+    if asset.participant_id is not None:
+        ids.add(asset.participant_id)
+    return ids
+
+
+def support_asset(
+    *, db: Session, workshop: Workshop, participant: Participant, asset_id: int
+) -> int:
+    """Add this participant's "+1" to someone else's asset; return the new count.
+
+    One per participant and asset, enforced by the database's unique constraint (a
+    second tap, even a concurrent one, gets a Conflict and changes nothing).
+    """
+    require_stage(workshop, "mapping")
+    asset = _active_asset(db, workshop, asset_id)
+    if participant.id in contributor_ids(db, asset):
+        raise Conflict("asset.own_support")
+    try:
+        with db.begin_nested():
+            db.add(AssetSupport(asset_id=asset.id, participant_id=participant.id))
+    except IntegrityError:
+        raise Conflict("asset.already_supported") from None
+    announce(db, workshop.id, "assets")
+    return _support_count(db, asset.id)
+
+
+def _support_count(db: Session, asset_id: int) -> int:
+    return (
+        db.scalar(
+            select(func.count()).select_from(AssetSupport).where(AssetSupport.asset_id == asset_id)
+        )
+        or 0
+    )
+
+
+def merge_assets(*, db: Session, workshop: Workshop, keep_id: int, other_id: int) -> Asset:
+    """Merge duplicate `other_id` into `keep_id` (the facilitator's decision).
+
+    The kept asset gains the other's contributor(s) and the union of both assets' +1s
+    (one per participant; none from its own contributors); the other is marked
+    merged_into (hidden from maps and counts, kept for the record), and so are assets
+    that had been merged into it before.
+    """
+    if keep_id == other_id:
+        raise Invalid("asset.merge_same")
+    keep = _active_asset(db, workshop, keep_id)
+    other = _active_asset(db, workshop, other_id)
+    contributors = contributor_ids(db, keep)
+    for pid in sorted(contributor_ids(db, other) - contributors):
+        db.add(AssetContributor(asset_id=keep.id, participant_id=pid, merged_from_id=other.id))
+    contributors |= contributor_ids(db, other)
+    supporters = set(
+        db.scalars(select(AssetSupport.participant_id).where(AssetSupport.asset_id == keep.id))
+    )
+    for pid in db.scalars(
+        select(AssetSupport.participant_id).where(AssetSupport.asset_id == other.id)
+    ):
+        if pid not in supporters and pid not in contributors:
+            db.add(AssetSupport(asset_id=keep.id, participant_id=pid))
+            supporters.add(pid)
+    if keep.photo is None and other.photo is not None:
+        keep.photo = other.photo
+    db.execute(update(Asset).where(Asset.merged_into_id == other.id).values(merged_into_id=keep.id))
+    other.merged_into_id = keep.id
+    db.flush()
+    announce(db, workshop.id, "assets")
+    return keep
+
+
+def set_hidden(*, db: Session, workshop: Workshop, asset_id: int, hidden: bool) -> Asset:
+    """Hide an asset from every map and count (the facilitator's moderation), or show it.
+
+    Nothing is deleted: contributor, +1s and photo stay, and showing it again restores it.
+    """
+    asset = db.get(Asset, asset_id)
+    if asset is None or asset.workshop_id != workshop.id or asset.merged_into_id is not None:
+        raise NotFound("asset.not_found")
+    asset.hidden = hidden
     db.flush()
     announce(db, workshop.id, "assets")
     return asset
 
 
-def assets_of(*, db: Session, workshop: Workshop) -> list[Asset]:
-    stmt = select(Asset).where(Asset.workshop_id == workshop.id).order_by(Asset.id)
+def hidden_assets(*, db: Session, workshop: Workshop) -> list[Asset]:
+    stmt = (
+        select(Asset)
+        .where(
+            Asset.workshop_id == workshop.id,
+            Asset.merged_into_id.is_(None),
+            Asset.hidden.is_(True),
+        )
+        .order_by(Asset.id)
+    )
     return list(db.scalars(stmt))
 
 
-def feature_collection(assets: list[Asset]) -> dict:
-    """Return assets as an RFC 7946 FeatureCollection (no participant data)."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
+def assets_of(*, db: Session, workshop: Workshop) -> list[Asset]:
+    """Return the workshop's assets on the map (merged duplicates left out)."""
+    stmt = (
+        select(Asset)
+        .where(
+            Asset.workshop_id == workshop.id,
+            Asset.merged_into_id.is_(None),
+            Asset.hidden.is_(False),
+        )
+        .order_by(Asset.id)
+    )
+    return list(db.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class AssetStats:
+    """Per-asset counts for a list of assets: +1s, contributors, the viewer's +1s."""
+
+    supports: dict[int, int]
+    contributors: dict[int, int]
+    supported_by_viewer: frozenset[int]
+
+
+def asset_stats(
+    *, db: Session, workshop: Workshop, viewer: Participant | None = None
+) -> AssetStats:
+    supports = dict(
+        db.execute(
+            select(AssetSupport.asset_id, func.count())
+            .join(Asset, Asset.id == AssetSupport.asset_id)
+            .where(Asset.workshop_id == workshop.id)
+            .group_by(AssetSupport.asset_id)
+        ).all()
+    )
+    extra = dict(
+        db.execute(
+            select(AssetContributor.asset_id, func.count())
+            .join(Asset, Asset.id == AssetContributor.asset_id)
+            .where(Asset.workshop_id == workshop.id)
+            .group_by(AssetContributor.asset_id)
+        ).all()
+    )
+    mine: frozenset[int] = frozenset()
+    if viewer is not None:
+        mine = frozenset(
+            db.scalars(
+                select(AssetSupport.asset_id).where(AssetSupport.participant_id == viewer.id)
+            )
+        )
+    return AssetStats(supports, extra, mine)
+
+
+def contributor_count(asset: Asset, stats: AssetStats) -> int:
+    return stats.contributors.get(asset.id, 0) + (1 if asset.participant_id is not None else 0)
+
+
+def feature_collection(
+    assets: list[Asset],
+    *,
+    stats: AssetStats | None = None,
+    viewer: Participant | None = None,
+    photo_url: Callable[[Asset], str] | None = None,
+) -> dict:
+    """Return assets as an RFC 7946 FeatureCollection (never participant ids or tokens)."""
+    stats = stats or AssetStats({}, {}, frozenset())
+    features = []
+    for a in assets:
+        cls = ASSET_CLASSES[a.asset_class]
+        features.append(
             {
                 "type": "Feature",
                 "id": a.id,
@@ -91,21 +469,64 @@ def feature_collection(assets: list[Asset]) -> dict:
                 "properties": {
                     "name": a.name,
                     "asset_class": a.asset_class,
-                    "colour": ASSET_CLASSES[a.asset_class].colour,
+                    "class_label": label("asset_class", a.asset_class),
+                    "colour": cls.colour,
+                    "icon": cls.icon,
+                    "subtype": a.subtype,
+                    "subtype_label": label("asset_subtype", a.subtype) if a.subtype else "",
                     "description": a.description,
+                    "supports": stats.supports.get(a.id, 0),
+                    "contributors": contributor_count(a, stats),
+                    "photo": photo_url(a) if (photo_url and a.photo) else None,
+                    "own": viewer is not None and a.participant_id == viewer.id,
+                    "supported": a.id in stats.supported_by_viewer,
                 },
             }
-            for a in assets
-        ],
-    }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def counts_by_class(*, db: Session, workshop: Workshop) -> dict[str, int]:
     """Return the count per class, every class present (0 when none)."""
     rows = db.execute(
         select(Asset.asset_class, func.count())
-        .where(Asset.workshop_id == workshop.id)
+        .where(
+            Asset.workshop_id == workshop.id,
+            Asset.merged_into_id.is_(None),
+            Asset.hidden.is_(False),
+        )
         .group_by(Asset.asset_class)
     ).all()
     counts = Counter(dict(rows))
     return {key: counts.get(key, 0) for key in ASSET_CLASSES}
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    asset: Asset
+    supports: int
+    contributors: int
+
+
+def assets_by_class(*, db: Session, workshop: Workshop) -> dict[str, list[AssetRow]]:
+    """Return the workshop's assets per class (every class present), most +1s first."""
+    stats = asset_stats(db=db, workshop=workshop)
+    rows: dict[str, list[AssetRow]] = {key: [] for key in ASSET_CLASSES}
+    for a in assets_of(db=db, workshop=workshop):
+        rows[a.asset_class].append(
+            AssetRow(a, stats.supports.get(a.id, 0), contributor_count(a, stats))
+        )
+    for items in rows.values():
+        items.sort(key=lambda r: (-r.supports, r.asset.id))
+    return rows
+
+
+def photo_of(*, db: Session, workshop: Workshop, asset_id: int, photos_dir: Path) -> Path:
+    """Return the stored photo file of an asset of this workshop (merged ones too)."""
+    asset = db.get(Asset, asset_id)
+    if asset is None or asset.workshop_id != workshop.id or not asset.photo:
+        raise NotFound("asset.not_found")
+    path = photos.path_of(photos_dir, asset.photo)
+    if path is None:
+        raise NotFound("asset.not_found")
+    return path

@@ -25,3 +25,7 @@ class Community(Base):
     # features carry properties.kind in {road, building, green, water}.
     base_layers: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Asset subtypes offered in this community, {class: [subtype, ...]}; None means the
+    # defaults (workshop.assets.service.DEFAULT_SUBTYPES). A subtype is a key with a label
+    # in the "asset_subtype" LABELS, or plain Chinese text shown as it is.
+    asset_subtypes: Mapped[dict | None] = mapped_column(JSON)

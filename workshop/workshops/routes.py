@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from workshop.assets.service import ASSET_CLASSES, counts_by_class
+from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
 from workshop.communities.models import Community
 from workshop.deps import (
     PARTICIPANT_COOKIE,
@@ -233,6 +233,7 @@ def tablet_context(db: DbSession, workshop: Workshop, participant: Participant) 
     if workshop.stage == "mapping":
         context["map"] = embed(community_map(workshop.community))
         context["asset_classes"] = ASSET_CLASSES
+        context["asset_subtypes"] = subtypes_for(workshop.community)
     elif workshop.stage in ("proposals", "voting"):
         context["proposals"] = open_proposals(db=db, workshop=workshop)
         context["supported"] = supported_ids(db=db, workshop=workshop, participant=participant)

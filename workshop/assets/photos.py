@@ -1,0 +1,64 @@
+"""Asset photos: check, re-encode (no EXIF, bounded size) and store under a random name."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from workshop.errors import Invalid
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_SIDE = 1600  # pixels, longest side after re-encoding
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+_NAME = re.compile(r"^[A-Za-z0-9_-]{16,60}\.jpg$")
+
+
+def reencode(data: bytes) -> bytes:
+    """Return the photo as a fresh JPEG: orientation applied, EXIF and GPS dropped.
+
+    Raise Invalid("photo.too_big") over MAX_BYTES and Invalid("photo.not_image") for
+    anything Pillow cannot read as a JPEG, PNG, WebP or GIF image.
+    """
+    if len(data) > MAX_BYTES:
+        raise Invalid("photo.too_big", limit=MAX_BYTES // (1024 * 1024))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                raise Invalid("photo.not_image")
+            if image.width * image.height > MAX_PIXELS:
+                raise Invalid("photo.not_image")
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise Invalid("photo.not_image") from None
+    except Image.DecompressionBombWarning:
+        raise Invalid("photo.not_image") from None
+    image = ImageOps.exif_transpose(image)
+    image = image.convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True)  # no exif= argument: none written
+    return out.getvalue()
+
+
+def save(photos_dir: Path, jpeg: bytes) -> str:
+    """Write the re-encoded photo under a random name; return the name."""
+    photos_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(18)}.jpg"
+    (photos_dir / name).write_bytes(jpeg)
+    return name
+
+
+def path_of(photos_dir: Path, name: str) -> Path | None:
+    """Return the file of a stored photo name, or None (names are ours, never a path)."""
+    if not _NAME.match(name):
+        return None
+    path = photos_dir / name
+    return path if path.is_file() else None
