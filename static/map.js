@@ -262,7 +262,9 @@
   }
 
   function post(url) {
-    return fetch(url, { method: "POST", headers: { Accept: "application/json" }, credentials: "same-origin" })
+    const meta = document.querySelector("meta[name='csrf-token']");
+    const headers = { Accept: "application/json", "X-CSRF-Token": meta ? meta.content : "" };
+    return fetch(url, { method: "POST", headers: headers, credentials: "same-origin" })
       .then(function (r) {
         return r.json().then(function (body) { return { ok: r.ok, body: body }; });
       });

@@ -185,6 +185,7 @@ def test_projector_clusters_many_pins_and_shows_new_ones_live(server, browser, s
     lon, lat = tablet.evaluate(
         "() => { const c = WorkshopMap.map.getCenter(); return [c.lng, c.lat]; }"
     )
+    token = tablet.locator("meta[name='csrf-token']").get_attribute("content")
     for i in range(120):
         body = {
             "asset_class": ["ecological", "cultural", "social", "human"][i % 4],
@@ -194,7 +195,9 @@ def test_projector_clusters_many_pins_and_shows_new_ones_live(server, browser, s
                 "coordinates": [lon + (i % 12 - 6) * 0.0002, lat + (i // 12 - 5) * 0.0002],
             },
         }
-        response = tablet.request.post(f"{base}/w/{code}/assets", data=body)
+        response = tablet.request.post(
+            f"{base}/w/{code}/assets", data=body, headers={"X-CSRF-Token": token}
+        )
         assert response.status == 201, response.text()
     expect(projector.locator("#map-config")).to_have_attribute("data-count", "120")
     assert errors == []
