@@ -5,7 +5,15 @@ from workshop.assessments.models import AssessmentRecord
 from workshop.assets.models import Asset
 from workshop.communities.models import Community
 from workshop.db import Base
-from workshop.proposals.models import Proposal, Vote, VotingRound
+from workshop.proposals.models import (
+    ModerationEvent,
+    Proposal,
+    ProposalAsset,
+    Vote,
+    VoteChange,
+    VotingRound,
+    VotingRules,
+)
 from workshop.service_log.models import ServiceLogEntry
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 
@@ -15,11 +23,15 @@ __all__ = [
     "Base",
     "Community",
     "Participant",
+    "ModerationEvent",
     "Planner",
     "Proposal",
+    "ProposalAsset",
     "SatisfactionResponse",
     "ServiceLogEntry",
     "Vote",
+    "VoteChange",
     "VotingRound",
+    "VotingRules",
     "Workshop",
 ]

@@ -1,0 +1,342 @@
+"""Voting rounds and votes: one row per participant, proposal and round; budgets checked
+in the same transaction as the write; every change kept in the audit trail.
+
+Concurrency: the participant's row is locked first (SELECT … FOR UPDATE on PostgreSQL;
+on SQLite the writer session already holds the database lock from BEGIN IMMEDIATE), so
+two requests of one participant are serialised and cannot overspend the dot budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workshop.accounts.models import Planner
+from workshop.db import utcnow
+from workshop.errors import Conflict, Forbidden, Invalid
+from workshop.live.broker import announce
+from workshop.proposals.consensus import METHODS
+from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
+from workshop.proposals.moderation import proposal_of
+from workshop.proposals.rules import check_dots, rules_of
+from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.service import require_stage
+
+AGREE, DISAGREE, PASS = 1, -1, 0
+CHOICES = {"agree": AGREE, "disagree": DISAGREE, "pass": PASS}
+SOURCES = ("tablet", "paper", "assisted")
+
+
+def current_round(*, db: Session, workshop: Workshop) -> VotingRound | None:
+    """Return the workshop's latest round (open or closed), if any."""
+    stmt = select(VotingRound).where(VotingRound.workshop_id == workshop.id)
+    return db.scalar(stmt.order_by(VotingRound.id.desc()).limit(1))
+
+
+def rounds_of(*, db: Session, workshop: Workshop) -> list[VotingRound]:
+    stmt = select(VotingRound).where(VotingRound.workshop_id == workshop.id)
+    return list(db.scalars(stmt.order_by(VotingRound.id)))
+
+
+def open_round(*, db: Session, workshop: Workshop) -> VotingRound:
+    """Open a round with the workshop's default method, unless one is open already."""
+    existing = current_round(db=db, workshop=workshop)
+    if existing is not None and existing.status == "open":
+        return existing
+    rules = rules_of(db=db, workshop=workshop)
+    return _new_round(db, workshop, rules.method, rules.dots_total, rules.dots_per_proposal)
+
+
+def start_round(
+    *,
+    db: Session,
+    workshop: Workshop,
+    method: str,
+    dots_total: int = 5,
+    dots_per_proposal: int = 3,
+    results_hidden: bool = False,
+) -> VotingRound:
+    """Open a new round chosen by the facilitator; refused while another is open."""
+    require_stage(workshop, "voting")
+    if method not in METHODS:
+        raise Invalid("voting.unknown_method")
+    check_dots(dots_total, dots_per_proposal)
+    existing = current_round(db=db, workshop=workshop)
+    if existing is not None and existing.status == "open":
+        raise Conflict("voting.round_already_open")
+    voting_round = _new_round(db, workshop, method, dots_total, dots_per_proposal)
+    voting_round.results_hidden = results_hidden
+    return voting_round
+
+
+def _new_round(db: Session, workshop: Workshop, method: str, n: int, k: int) -> VotingRound:
+    voting_round = VotingRound(
+        workshop_id=workshop.id, method=method, dots_total=n, dots_per_proposal=k
+    )
+    db.add(voting_round)
+    db.flush()
+    announce(db, workshop.id, "tally")
+    announce(db, workshop.id, "round")  # tablets re-fetch to show the new method
+    return voting_round
+
+
+def close_round(*, db: Session, workshop: Workshop) -> VotingRound | None:
+    """Close the open round: its votes are frozen and hidden results are revealed."""
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is not None and voting_round.status == "open":
+        voting_round.status = "closed"
+        voting_round.closed_at = utcnow()
+        db.flush()
+        announce(db, workshop.id, "tally")
+        announce(db, workshop.id, "round")
+    return voting_round
+
+
+def set_results_hidden(*, db: Session, workshop: Workshop, hidden: bool) -> VotingRound:
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None or voting_round.status != "open":
+        raise Conflict("voting.no_open_round")
+    voting_round.results_hidden = hidden
+    db.flush()
+    announce(db, workshop.id, "tally")
+    return voting_round
+
+
+def merge_targets(*, db: Session, workshop: Workshop) -> dict[int, int]:
+    """Map each proposal id to the id its votes count for (merged → target, else itself)."""
+    rows = db.execute(
+        select(Proposal.id, Proposal.merged_into_id, Proposal.status).where(
+            Proposal.workshop_id == workshop.id
+        )
+    ).all()
+    return {pid: (into if status == "merged" and into else pid) for pid, into, status in rows}
+
+
+def _votable(db: Session, workshop: Workshop, proposal_id: int) -> Proposal:
+    proposal = proposal_of(db=db, workshop=workshop, proposal_id=proposal_id)
+    if proposal.status == "merged":
+        target = db.get(Proposal, proposal.merged_into_id)
+        raise Conflict("vote.proposal_merged", title=target.title if target else "")
+    if proposal.status != "open":
+        raise Forbidden(f"vote.proposal_{proposal.status}")
+    return proposal
+
+
+def _check_value(voting_round: VotingRound, value: int) -> None:
+    allowed = {
+        "approval": range(0, 2),
+        "agree": range(-1, 2),
+        "dots": range(0, voting_round.dots_per_proposal + 1),
+    }[voting_round.method]
+    if value not in allowed:
+        if voting_round.method == "dots" and value > 0:
+            raise Conflict("vote.k_exceeded", k=voting_round.dots_per_proposal)
+        raise Invalid("vote.bad_value")
+
+
+def _dots_by_target(
+    db: Session, workshop: Workshop, voting_round: VotingRound, participant: Participant
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Return (proposal → target map, target → dots) for one participant in the round."""
+    targets = merge_targets(db=db, workshop=workshop)
+    per_target: dict[int, int] = {}
+    for pid, value in db.execute(
+        select(Vote.proposal_id, Vote.value).where(
+            Vote.round_id == voting_round.id, Vote.participant_id == participant.id
+        )
+    ).all():
+        t = targets.get(pid, pid)
+        per_target[t] = per_target.get(t, 0) + value
+    return targets, per_target
+
+
+def _check_budget(
+    db: Session,
+    workshop: Workshop,
+    voting_round: VotingRound,
+    participant: Participant,
+    proposal_id: int,
+    delta: int,
+) -> None:
+    """Refuse adding `delta` dots beyond k on one proposal (merged duplicates folded in)
+    or beyond the participant's N dots. Runs before the write, in the same transaction."""
+    targets, per_target = _dots_by_target(db, workshop, voting_round, participant)
+    k, n = voting_round.dots_per_proposal, voting_round.dots_total
+    target = targets.get(proposal_id, proposal_id)
+    if per_target.get(target, 0) + delta > k:
+        raise Conflict("vote.k_exceeded", k=k)
+    per_target[target] = per_target.get(target, 0) + delta
+    if sum(min(k, v) for v in per_target.values()) > n:
+        raise Conflict("vote.budget_used", n=n)
+
+
+def dots_left(*, db: Session, workshop: Workshop, participant: Participant) -> int | None:
+    """Return the participant's unspent dots in the latest dot round (None otherwise)."""
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None or voting_round.method != "dots":
+        return None
+    _targets, per_target = _dots_by_target(db, workshop, voting_round, participant)
+    k = voting_round.dots_per_proposal
+    return voting_round.dots_total - sum(min(k, v) for v in per_target.values())
+
+
+def _lock_participant(db: Session, participant: Participant) -> None:
+    # Serialises one participant's concurrent requests on PostgreSQL; SQLAlchemy renders
+    # nothing on SQLite, where BEGIN IMMEDIATE already serialises every writer.
+    db.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+
+
+def _cast(
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    new_value: Callable[[VotingRound, int | None], int],
+    source: str,
+    planner: Planner | None,
+) -> Vote:
+    require_stage(workshop, "voting")
+    if participant.workshop_id != workshop.id:
+        raise Forbidden("vote.not_participant")
+    if source not in SOURCES:
+        raise Invalid("vote.bad_source")
+    _lock_participant(db, participant)
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None:
+        raise Forbidden("vote.no_round")
+    # FOR SHARE on PostgreSQL: a concurrent close waits for this vote, or this vote
+    # waits for the close and then sees the round closed. Never a vote after a close.
+    voting_round = db.scalars(
+        select(VotingRound)
+        .where(VotingRound.id == voting_round.id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).one()
+    if voting_round.status != "open":
+        raise Forbidden("vote.round_closed")
+    proposal = _votable(db, workshop, proposal_id)
+    key = (
+        Vote.round_id == voting_round.id,
+        Vote.proposal_id == proposal.id,
+        Vote.participant_id == participant.id,
+    )
+    vote = db.scalar(select(Vote).where(*key))
+    old = vote.value if vote is not None else None
+    value = new_value(voting_round, old)
+    _check_value(voting_round, value)
+    if vote is not None and old == value:
+        return vote
+    if voting_round.method == "dots" and value > (old or 0):
+        _check_budget(db, workshop, voting_round, participant, proposal.id, value - (old or 0))
+    if vote is None:
+        vote = Vote(
+            round_id=voting_round.id,
+            proposal_id=proposal.id,
+            participant_id=participant.id,
+            value=value,
+            source=source,
+        )
+        try:
+            with db.begin_nested():
+                db.add(vote)
+        except IntegrityError:
+            # The unique constraint caught a second row; with the participant locked
+            # this needs another writer outside this code. Refuse rather than guess.
+            raise Conflict("vote.retry") from None
+    else:
+        vote.value, vote.source, vote.updated_at = value, source, utcnow()
+    db.add(
+        VoteChange(
+            round_id=voting_round.id,
+            proposal_id=proposal.id,
+            participant_id=participant.id,
+            old_value=old,
+            new_value=value,
+            source=source,
+            planner_id=planner.id if planner else None,
+        )
+    )
+    db.flush()
+    announce(db, workshop.id, "tally")
+    return vote
+
+
+def cast_vote(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    value: int,
+    source: str = "tablet",
+    planner: Planner | None = None,
+) -> Vote:
+    """Set the participant's vote on a proposal in the open round to `value`."""
+    return _cast(db, workshop, participant, proposal_id, lambda _r, _o: value, source, planner)
+
+
+def change_dots(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    delta: int,
+    source: str = "tablet",
+    planner: Planner | None = None,
+) -> Vote:
+    """Add (+1) or take back (−1) dots on a proposal; refused beyond k or the budget."""
+    if delta not in (-1, 1):
+        raise Invalid("vote.bad_value")
+
+    def new_value(voting_round: VotingRound, old: int | None) -> int:
+        if voting_round.method != "dots":
+            raise Invalid("vote.wrong_method")
+        return max(0, (old or 0) + delta)
+
+    return _cast(db, workshop, participant, proposal_id, new_value, source, planner)
+
+
+def set_support(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    support: bool,
+) -> Vote:
+    """Approval voting: support (1) or withdraw support (0)."""
+    return cast_vote(
+        db=db,
+        workshop=workshop,
+        participant=participant,
+        proposal_id=proposal_id,
+        value=int(support),
+    )
+
+
+def my_votes(*, db: Session, workshop: Workshop, participant: Participant) -> dict[int, int]:
+    """Return {proposal id: value} of the participant's votes in the latest round."""
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None:
+        return {}
+    stmt = select(Vote.proposal_id, Vote.value).where(
+        Vote.round_id == voting_round.id, Vote.participant_id == participant.id
+    )
+    return dict(db.execute(stmt).all())
+
+
+def supported_ids(*, db: Session, workshop: Workshop, participant: Participant) -> set[int]:
+    return {
+        pid
+        for pid, v in my_votes(db=db, workshop=workshop, participant=participant).items()
+        if v > 0
+    }
+
+
+def vote_changes(*, db: Session, voting_round: VotingRound) -> list[VoteChange]:
+    stmt = select(VoteChange).where(VoteChange.round_id == voting_round.id)
+    return list(db.scalars(stmt.order_by(VoteChange.id)))
