@@ -18,7 +18,7 @@ from workshop.proposals.tally import TallyRow
 from workshop.workshops.models import Participant, Workshop
 
 CHART_ROWS = 8
-CHART_WIDTH = 1000
+CHART_WIDTH = 640
 AGREE_COLOUR, DISAGREE_COLOUR, PASS_COLOUR, BAR_COLOUR = "#1b7f3b", "#b00020", "#9e9e9e", "#b23a2b"
 
 
