@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -18,6 +19,7 @@ from workshop.errors import DomainError, Invalid
 from workshop.i18n import t
 from workshop.proposals import service, views
 from workshop.proposals.consensus import DecisionRules, Rules
+from workshop.proposals.models import Vote
 from workshop.proposals.rules import WorkshopRules
 from workshop.templating import go_to, is_htmx, partial_or_back, render
 
@@ -103,20 +105,19 @@ def _vote_answer(
     workshop: CodeWorkshop,
     participant: CurrentParticipant,
     proposal_id: int,
-    action,  # type: ignore[no-untyped-def]
+    action: Callable[[], Vote],
 ) -> Response:
     """Run a vote action; htmx gets the proposal's control back, confirmed or refused."""
-    error = None
-    status = 200
+    error, status, vote = None, 200, None
     try:
-        action()
+        vote = action()
     except DomainError as exc:
         if not is_htmx(request):
             raise
         db.rollback()
         error, status = t(exc.key, **exc.params), exc.status_code
     context = views.vote_control(
-        db=db, workshop=workshop, participant=participant, proposal_id=proposal_id
+        db=db, workshop=workshop, participant=participant, proposal_id=proposal_id, vote=vote
     )
     context.update(error=error, confirmed=error is None, oob=True)
     back = f"/w/{workshop.join_code}"
@@ -134,8 +135,8 @@ def support(
     proposal_id: int,
     support: Annotated[bool, Form()],
 ) -> Response:
-    def action() -> None:
-        service.set_support(
+    def action() -> Vote:
+        return service.set_support(
             db=db,
             workshop=workshop,
             participant=participant,
@@ -158,18 +159,17 @@ def vote(
 ) -> Response:
     """Dot voting: delta +1 / −1; agree/disagree/pass: choice; approval: choice=agree/pass."""
 
-    def action() -> None:
+    def action() -> Vote:
         common = {"db": db, "workshop": workshop, "participant": participant}
         if delta is not None:
-            service.change_dots(**common, proposal_id=proposal_id, delta=delta)
-            return
+            return service.change_dots(**common, proposal_id=proposal_id, delta=delta)
         if choice not in service.CHOICES:
             raise Invalid("vote.bad_value")
         voting_round = service.current_round(db=db, workshop=workshop)
         value = service.CHOICES[choice]
         if voting_round is not None and voting_round.method == "approval":
             value = max(value, 0)
-        service.cast_vote(**common, proposal_id=proposal_id, value=value)
+        return service.cast_vote(**common, proposal_id=proposal_id, value=value)
 
     return _vote_answer(request, db, workshop, participant, proposal_id, action)
 

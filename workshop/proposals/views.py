@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from workshop.assets.service import assets_of
 from workshop.i18n import label, t
 from workshop.proposals import service
-from workshop.proposals.models import VoteChange
+from workshop.proposals.models import Vote, VoteChange, VotingRound
 from workshop.proposals.tally import TallyRow
 from workshop.workshops.models import Participant, Workshop
 
@@ -37,25 +37,45 @@ def tablet_voting(*, db: Session, workshop: Workshop, participant: Participant) 
     if workshop.stage == "proposals":
         context["assets"] = assets_of(db=db, workshop=workshop)
     if workshop.stage == "voting":
-        context["round"] = service.current_round(db=db, workshop=workshop)
+        voting_round = service.current_round(db=db, workshop=workshop)
+        context["round"] = voting_round
         context["votes"] = service.my_votes(db=db, workshop=workshop, participant=participant)
-        context["dots_left"] = service.dots_left(db=db, workshop=workshop, participant=participant)
+        context["dots_left"] = service.dots_left(
+            db=db, workshop=workshop, participant=participant, voting_round=voting_round
+        )
         context["supported"] = {p for p, v in context["votes"].items() if v > 0}
     return context
 
 
 def vote_control(
-    *, db: Session, workshop: Workshop, participant: Participant, proposal_id: int
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    vote: Vote | None = None,
 ) -> dict:
-    """Context for one proposal's voting control (after a vote, or a refusal)."""
+    """Context for one proposal's voting control: after a vote (`vote` given, nothing to
+    look up again) or after a refusal (read back what is stored)."""
     proposal = service.proposal_of(db=db, workshop=workshop, proposal_id=proposal_id)
-    votes = service.my_votes(db=db, workshop=workshop, participant=participant)
+    if vote is not None:
+        voting_round = db.get(VotingRound, vote.round_id)
+        value: int | None = vote.value
+    else:
+        voting_round = service.current_round(db=db, workshop=workshop)
+        votes = service.my_votes(db=db, workshop=workshop, participant=participant)
+        value = votes.get(proposal.id)
+    dots = None
+    if voting_round is not None and voting_round.method == "dots":
+        dots = service.dots_left(
+            db=db, workshop=workshop, participant=participant, voting_round=voting_round
+        )
     return {
         "workshop": workshop,
         "p": proposal,
-        "round": service.current_round(db=db, workshop=workshop),
-        "value": votes.get(proposal.id),
-        "dots_left": service.dots_left(db=db, workshop=workshop, participant=participant),
+        "round": voting_round,
+        "value": value,
+        "dots_left": dots,
     }
 
 

@@ -138,24 +138,25 @@ def _check_value(voting_round: VotingRound, value: int) -> None:
 
 
 def _dots_by_target(
-    db: Session, workshop: Workshop, voting_round: VotingRound, participant: Participant
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Return (proposal → target map, target → dots) for one participant in the round."""
-    targets = merge_targets(db=db, workshop=workshop)
+    db: Session, voting_round: VotingRound, participant: Participant
+) -> dict[int, int]:
+    """Return target proposal → dots for one participant in the round (merged duplicates
+    add to their target). Dots on hidden or withdrawn proposals stay spent: showing a
+    proposal again must never push anyone over budget."""
+    rows = db.execute(
+        select(Vote.proposal_id, Vote.value, Proposal.merged_into_id, Proposal.status)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.round_id == voting_round.id, Vote.participant_id == participant.id)
+    ).all()
     per_target: dict[int, int] = {}
-    for pid, value in db.execute(
-        select(Vote.proposal_id, Vote.value).where(
-            Vote.round_id == voting_round.id, Vote.participant_id == participant.id
-        )
-    ).all():
-        t = targets.get(pid, pid)
+    for pid, value, into, status in rows:
+        t = into if status == "merged" and into else pid
         per_target[t] = per_target.get(t, 0) + value
-    return targets, per_target
+    return per_target
 
 
 def _check_budget(
     db: Session,
-    workshop: Workshop,
     voting_round: VotingRound,
     participant: Participant,
     proposal_id: int,
@@ -163,30 +164,38 @@ def _check_budget(
 ) -> None:
     """Refuse adding `delta` dots beyond k on one proposal (merged duplicates folded in)
     or beyond the participant's N dots. Runs before the write, in the same transaction."""
-    targets, per_target = _dots_by_target(db, workshop, voting_round, participant)
+    per_target = _dots_by_target(db, voting_round, participant)
     k, n = voting_round.dots_per_proposal, voting_round.dots_total
-    target = targets.get(proposal_id, proposal_id)
-    if per_target.get(target, 0) + delta > k:
+    # The proposal voted on is open, so it is its own target.
+    if per_target.get(proposal_id, 0) + delta > k:
         raise Conflict("vote.k_exceeded", k=k)
-    per_target[target] = per_target.get(target, 0) + delta
+    per_target[proposal_id] = per_target.get(proposal_id, 0) + delta
     if sum(min(k, v) for v in per_target.values()) > n:
         raise Conflict("vote.budget_used", n=n)
 
 
-def dots_left(*, db: Session, workshop: Workshop, participant: Participant) -> int | None:
+def dots_left(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    voting_round: VotingRound | None = None,
+) -> int | None:
     """Return the participant's unspent dots in the latest dot round (None otherwise)."""
-    voting_round = current_round(db=db, workshop=workshop)
+    voting_round = voting_round or current_round(db=db, workshop=workshop)
     if voting_round is None or voting_round.method != "dots":
         return None
-    _targets, per_target = _dots_by_target(db, workshop, voting_round, participant)
+    per_target = _dots_by_target(db, voting_round, participant)
     k = voting_round.dots_per_proposal
     return voting_round.dots_total - sum(min(k, v) for v in per_target.values())
 
 
 def _lock_participant(db: Session, participant: Participant) -> None:
-    # Serialises one participant's concurrent requests on PostgreSQL; SQLAlchemy renders
-    # nothing on SQLite, where BEGIN IMMEDIATE already serialises every writer.
-    db.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+    # Serialises one participant's concurrent requests on PostgreSQL. SQLite has no row
+    # locks: its writer sessions start with BEGIN IMMEDIATE, which serialises every writer.
+    if db.get_bind().dialect.name != "sqlite":
+        stmt = select(Participant.id).where(Participant.id == participant.id)
+        db.execute(stmt.with_for_update())
 
 
 def _cast(
@@ -204,17 +213,18 @@ def _cast(
     if source not in SOURCES:
         raise Invalid("vote.bad_source")
     _lock_participant(db, participant)
-    voting_round = current_round(db=db, workshop=workshop)
-    if voting_round is None:
-        raise Forbidden("vote.no_round")
     # FOR SHARE on PostgreSQL: a concurrent close waits for this vote, or this vote
     # waits for the close and then sees the round closed. Never a vote after a close.
     voting_round = db.scalars(
         select(VotingRound)
-        .where(VotingRound.id == voting_round.id)
+        .where(VotingRound.workshop_id == workshop.id)
+        .order_by(VotingRound.id.desc())
+        .limit(1)
         .with_for_update(read=True)
         .execution_options(populate_existing=True)
-    ).one()
+    ).first()
+    if voting_round is None:
+        raise Forbidden("vote.no_round")
     if voting_round.status != "open":
         raise Forbidden("vote.round_closed")
     proposal = _votable(db, workshop, proposal_id)
@@ -230,7 +240,7 @@ def _cast(
     if vote is not None and old == value:
         return vote
     if voting_round.method == "dots" and value > (old or 0):
-        _check_budget(db, workshop, voting_round, participant, proposal.id, value - (old or 0))
+        _check_budget(db, voting_round, participant, proposal.id, value - (old or 0))
     if vote is None:
         vote = Vote(
             round_id=voting_round.id,
@@ -239,13 +249,7 @@ def _cast(
             value=value,
             source=source,
         )
-        try:
-            with db.begin_nested():
-                db.add(vote)
-        except IntegrityError:
-            # The unique constraint caught a second row; with the participant locked
-            # this needs another writer outside this code. Refuse rather than guess.
-            raise Conflict("vote.retry") from None
+        db.add(vote)
     else:
         vote.value, vote.source, vote.updated_at = value, source, utcnow()
     db.add(
@@ -259,7 +263,12 @@ def _cast(
             planner_id=planner.id if planner else None,
         )
     )
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:
+        # The unique constraint caught a second row; with the participant locked this
+        # needs a writer outside this code. Refuse (the request rolls back) rather than guess.
+        raise Conflict("vote.retry") from None
     announce(db, workshop.id, "tally")
     return vote
 
