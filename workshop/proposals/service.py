@@ -1,9 +1,9 @@
 """Proposals and voting: the one import point for routes and other areas.
 
-The work is split by concern: moderation.py (proposals and their history), voting.py
-(rounds, votes, budgets, audit), tally.py (results, decisions, verdicts), rules.py (a
-workshop's rules). `tally`, `consensus_by_proposal` and `DEFAULT_RULES` keep the names
-the assessment record reads.
+The work is split by concern: moderation.py (proposals and their history), rounds.py
+(opening and closing rounds), voting.py (votes, budgets, audit), tally.py (results,
+decisions, verdicts), rules.py (a workshop's rules). `tally`, `consensus_by_proposal`
+and `DEFAULT_RULES` keep the names the assessment record reads.
 """
 
 from __future__ import annotations
@@ -21,22 +21,24 @@ from workshop.proposals.moderation import (
     submit_proposal,
     withdraw_proposal,
 )
+from workshop.proposals.rounds import (
+    close_round,
+    current_round,
+    open_round,
+    rounds_of,
+    set_results_hidden,
+    start_round,
+)
 from workshop.proposals.rules import WorkshopRules, rules_of, save_rules
 from workshop.proposals.tally import TallyRow, consensus_by_proposal, tally
 from workshop.proposals.voting import (
     CHOICES,
     cast_vote,
     change_dots,
-    close_round,
-    current_round,
     dots_left,
     merge_targets,
     my_votes,
-    open_round,
-    rounds_of,
-    set_results_hidden,
     set_support,
-    start_round,
     supported_ids,
     vote_changes,
 )

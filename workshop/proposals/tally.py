@@ -27,8 +27,9 @@ from workshop.proposals.consensus import (
 )
 from workshop.proposals.models import Vote, VotingRound
 from workshop.proposals.moderation import open_proposals
+from workshop.proposals.rounds import current_round
 from workshop.proposals.rules import WorkshopRules, rules_of
-from workshop.proposals.voting import current_round, merge_targets
+from workshop.proposals.voting import merge_targets
 from workshop.workshops.models import Participant, Workshop
 
 
