@@ -206,3 +206,33 @@ def test_a_new_round_needs_the_voting_stage_and_no_open_round(planner_client, da
     assert r.status_code == 409 and "已有一轮投票正在进行" in r.text
     with database.unit_of_work(write=False) as s:
         assert s.scalars(select(VotingRound.method)).all() == ["approval"]
+
+
+def test_paper_ballot_is_checked_like_a_tablet_and_audited(planner_client, database):
+    from workshop.proposals.models import VoteChange
+    from workshop.workshops.models import Participant
+
+    ws_id, _code, (a, b, c) = _voting(database, planner_client.planner)
+    _start(planner_client, ws_id, method="dots", dots_total="3", dots_per_proposal="2")
+    base = f"/console/workshops/{ws_id}"
+    panel = planner_client.get(f"{base}/voting/_panel").text
+    assert "录入纸质选票" in panel and 'name="proposal"' in panel
+    over = {"source": "paper", "group": "老年居民", "proposal": [a, b, c], "value": ["2", "2", ""]}
+    r = planner_client.post(f"{base}/ballots", data=over, headers=HX)
+    assert r.status_code == 409 and "3 个点已经用完了" in r.text
+    ok = over | {"value": ["2", "1", "0"]}
+    assert planner_client.post(f"{base}/ballots", data=ok, headers=HX).status_code == 204
+    empty = over | {"value": ["0", "", "0"]}
+    assert planner_client.post(f"{base}/ballots", data=empty, headers=HX).status_code == 422
+    with database.unit_of_work(write=False) as s:
+        # The refused ballots left nothing behind: one participant, two votes.
+        people = s.scalars(select(Participant)).all()
+        assert [(p.group, p.nickname) for p in people] == [("老年居民", "")]
+        rows = s.execute(select(Vote.proposal_id, Vote.value, Vote.source)).all()
+        assert sorted(rows) == [(a, 2, "paper"), (b, 1, "paper")]
+        changes = s.scalars(select(VoteChange)).all()
+        assert {(ch.source, ch.planner_id) for ch in changes} == {
+            ("paper", planner_client.planner.id)
+        }
+    results = planner_client.get(f"{base}/voting/_results").text
+    assert "纸质选票" in results and "投票修改记录 2 条" in results

@@ -12,6 +12,7 @@ ZH_CN: dict[str, str] = {
     "vote.bad_value": "投票选项不对，请点页面上的按钮。",
     "vote.wrong_method": "本轮不是贴点投票，请刷新页面。",
     "vote.bad_source": "投票来源只能是平板、纸质选票或协助投票。",
+    "vote.empty_ballot": "这张选票上没有任何选择，没有保存。",
     "vote.retry": "刚才的投票没有保存，请再点一次。",
     "proposal.not_author": "只有提出人可以撤回自己的建议。",
     "proposal.not_open": "这条建议现在不是公开状态，不能这样操作。",
@@ -118,6 +119,18 @@ ZH_CN: dict[str, str] = {
     "voting.verdict_col": "共识判断",
     "voting.decision_col": "表决结果",
     "voting.audit_count": "投票修改记录 {n} 条",
+    "voting.ballot": "录入纸质选票 / 协助投票",
+    "voting.ballot_hint": (
+        "每张纸质选票（或请工作人员代点的居民）记为一位新参与者；点数和每条上限照样检查。"
+    ),
+    "voting.ballot_source": "来源",
+    "voting.ballot_group": "身份",
+    "voting.ballot_save": "保存这张选票",
+    "voting.ballot_saved": "已录入一张选票。",
+    "voting.no_vote": "—",
+    "voting.support_yes": "支持",
+    "voting.changes": "最近的投票修改",
+    "voting.change_row": "#{proposal} · 参与者 {person}：{old} → {new}",
     # projector
     "projector.results_hidden": "投票进行中，结果暂不公布",
     "projector.votes_so_far": "已有 {count} 人投票",

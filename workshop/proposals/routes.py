@@ -230,6 +230,30 @@ def results_visibility(
     return go_to(request, _console(workshop))
 
 
+@router.post("/console/workshops/{workshop_id}/ballots")
+def enter_ballot(
+    request: Request,
+    workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    source: Annotated[str, Form(max_length=16)],
+    proposal: Annotated[list[int], Form()],
+    value: Annotated[list[str], Form()],
+    group: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """A paper ballot or an assisted vote: one row per open proposal, "" = no vote."""
+    if len(proposal) != len(value):
+        raise Invalid("vote.bad_value")
+    try:
+        values = {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
+    except ValueError:
+        raise Invalid("vote.bad_value") from None
+    service.record_ballot(
+        db=db, workshop=workshop, planner=planner, source=source, group=group, values=values
+    )
+    return go_to(request, _console(workshop))
+
+
 @router.post("/console/workshops/{workshop_id}/rules")
 def save_rules(
     request: Request,

@@ -145,12 +145,12 @@ def console(*, db: Session, workshop: Workshop) -> dict:
     voting_round = service.current_round(db=db, workshop=workshop)
     rows, voters = service.tally(db=db, workshop=workshop) if voting_round else ([], 0)
     proposals = service.all_proposals(db=db, workshop=workshop)
-    changes = 0
+    changes, recent = 0, []
     if voting_round is not None:
-        changes = db.scalar(
-            select(func.count())
-            .select_from(VoteChange)
-            .where(VoteChange.round_id == voting_round.id)
+        in_round = VoteChange.round_id == voting_round.id
+        changes = db.scalar(select(func.count()).select_from(VoteChange).where(in_round))
+        recent = list(
+            db.scalars(select(VoteChange).where(in_round).order_by(VoteChange.id.desc()).limit(20))
         )
     return {
         "workshop": workshop,
@@ -164,5 +164,6 @@ def console(*, db: Session, workshop: Workshop) -> dict:
         "voters": voters,
         "history": service.history(db=db, workshop=workshop),
         "changes": changes or 0,
+        "recent_changes": recent,
         "method_label": label("method", voting_round.method) if voting_round else "",
     }

@@ -273,3 +273,43 @@ def supported_ids(*, db: Session, workshop: Workshop, participant: Participant) 
 def vote_changes(*, db: Session, voting_round: VotingRound) -> list[VoteChange]:
     stmt = select(VoteChange).where(VoteChange.round_id == voting_round.id)
     return list(db.scalars(stmt.order_by(VoteChange.id)))
+
+
+def record_ballot(
+    *,
+    db: Session,
+    workshop: Workshop,
+    planner: Planner,
+    source: str,
+    group: str,
+    values: dict[int, int],
+) -> Participant:
+    """Enter a paper ballot (or a vote cast with a facilitator's help) as a new participant.
+
+    Every vote goes through the same checks as a tablet's (open round, k, budget) and is
+    audited with its source and the planner who entered it; one refusal stores nothing
+    of the ballot (the request rolls back).
+    """
+    from workshop.workshops.service import join  # the one way participants are created
+
+    if source not in ("paper", "assisted"):
+        raise Invalid("vote.bad_source")
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None or voting_round.status != "open":
+        raise Forbidden("vote.round_closed")
+    # 0 means "no vote" for approval and dots; for agree/disagree/pass it is a pass.
+    votes = {p: v for p, v in values.items() if v != 0 or voting_round.method == "agree"}
+    if not votes:
+        raise Invalid("vote.empty_ballot")
+    person = join(db=db, workshop=workshop, nickname="", group=group, consent=True)
+    for proposal_id, value in sorted(votes.items()):
+        cast_vote(
+            db=db,
+            workshop=workshop,
+            participant=person,
+            proposal_id=proposal_id,
+            value=value,
+            source=source,
+            planner=planner,
+        )
+    return person
