@@ -236,3 +236,39 @@ def test_paper_ballot_is_checked_like_a_tablet_and_audited(planner_client, datab
         }
     results = planner_client.get(f"{base}/voting/_results").text
     assert "纸质选票" in results and "投票修改记录 2 条" in results
+
+
+def test_a_proposal_with_a_place_and_an_asset_from_the_tablet(client, planner_client, database):
+    from workshop.assets.service import pin_asset
+
+    from ..factories import demo_centre
+
+    lon, lat = demo_centre()
+    with database.unit_of_work() as s:
+        ws = make_workshop(s, stage="mapping", planner=s.merge(planner_client.planner))
+        tree = pin_asset(
+            db=s,
+            workshop=ws,
+            participant=None,
+            asset_class="ecological",
+            name="黄葛古树",
+            lon=lon,
+            lat=lat,
+        )
+        from workshop.workshops.stages import advance_stage
+
+        advance_stage(db=s, workshop=ws)
+        code, tree_id = ws.join_code, tree.id
+    tablet = TestClient(client.app)
+    join(tablet, code)
+    page = tablet.get(f"/w/{code}").text
+    assert 'data-pick="true"' in page and 'name="asset"' in page and "黄葛古树" in page
+    form = {"title": "古树下设座椅", "lon": str(lon), "lat": str(lat), "asset": str(tree_id)}
+    assert tablet.post(f"/w/{code}/proposals", data=form, headers=HX).status_code == 201
+    far = tablet.post(f"/w/{code}/proposals", data=form | {"lon": str(lon + 0.05)}, headers=HX)
+    assert far.status_code == 422 and "社区范围外" in far.text
+    listing = text_of(tablet.get(f"/w/{code}/proposals/_list").text)
+    assert "古树下设座椅" in listing and "有位置" in listing and "黄葛古树" in listing
+    with database.unit_of_work(write=False) as s:
+        stored = s.scalars(select(Proposal)).one()
+        assert stored.location == {"type": "Point", "coordinates": [lon, lat]}
