@@ -59,7 +59,7 @@ def test_dot_voting_round_with_live_projector(server, browser, shot):
         page.get_by_role("button", name="提交建议").click()
         expect(page.locator("#proposal-result")).to_contain_text("已提交")
     expect(projector.locator("ul.wall .sticky")).to_have_count(2)
-    expect(shop.locator("li.proposal").first).to_contain_text("有位置")
+    expect(shop.locator("li.proposal").first).to_contain_text("已标位置")
     shot(old, "voting-tablet-proposals")
     shot(projector, "voting-projector-wall")
 
@@ -109,6 +109,22 @@ def test_dot_voting_round_with_live_projector(server, browser, shot):
     expect(projector.get_by_test_id(f"figure-{pid_seats}")).to_have_text("3 点")
     expect(old.get_by_text("本轮投票已结束，谢谢！")).to_be_visible()
     expect(seats.get_by_role("button", name="加一个点")).to_be_disabled()
+
+    # A second round, agree / disagree / pass: the tablets switch by themselves.
+    console.locator(".new-round select[name=method]").select_option("agree")
+    console.get_by_role("button", name="开始新一轮投票").click()
+    shop_seats = shop.locator(f"li.proposal[data-proposal='{pid_seats}']")
+    shop_seats.get_by_role("button", name="不同意").click()
+    expect(shop_seats.get_by_role("button", name="不同意")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    shop_seats.get_by_role("button", name="同意", exact=True).click()
+    expect(shop_seats.get_by_role("button", name="同意", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(projector.get_by_test_id(f"figure-{pid_seats}")).to_have_text("100%")
+    shot(shop, "voting-tablet-agree")
+    shot(projector, "voting-projector-agree")
 
     # The next resident on this tablet: one screen, a group button, no typing.
     old.once("dialog", lambda d: d.accept())

@@ -268,7 +268,7 @@ def test_a_proposal_with_a_place_and_an_asset_from_the_tablet(client, planner_cl
     far = tablet.post(f"/w/{code}/proposals", data=form | {"lon": str(lon + 0.05)}, headers=HX)
     assert far.status_code == 422 and "社区范围外" in far.text
     listing = text_of(tablet.get(f"/w/{code}/proposals/_list").text)
-    assert "古树下设座椅" in listing and "有位置" in listing and "黄葛古树" in listing
+    assert "古树下设座椅" in listing and "已标位置" in listing and "黄葛古树" in listing
     with database.unit_of_work(write=False) as s:
         stored = s.scalars(select(Proposal)).one()
         assert stored.location == {"type": "Point", "coordinates": [lon, lat]}

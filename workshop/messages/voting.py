@@ -46,7 +46,7 @@ ZH_CN: dict[str, str] = {
     "voting.location_set": "已选位置",
     "voting.assets": "关联的社区资产（可选）",
     "voting.no_assets": "还没有标注资产。",
-    "voting.has_location": "📍 有位置",
+    "voting.has_location": "已标位置",
     "stage.hint.voting": "按下面的说明投票；主持人结束本轮之前，您都可以更改。",
     "stage.hint.voting.approval": "为您支持的建议点“支持”，可以支持多项，也可以撤回。",
     "stage.hint.voting.dots": "把您的点投给最想要的建议：点 + 加一个点，点 − 减一个点。",
