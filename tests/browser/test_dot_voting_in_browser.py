@@ -79,10 +79,9 @@ def test_dot_voting_round_with_live_projector(server, browser, shot):
     pid_seats = seats.get_attribute("data-proposal")
     pid_lights = lights.get_attribute("data-proposal")
     projector.evaluate("window.__still_here = true")
-    for _ in range(3):
+    for n in (1, 2, 3):  # each tap confirms in place before the next
         seats.get_by_role("button", name="加一个点").click()
-        old.wait_for_timeout(150)
-    expect(seats.get_by_test_id(f"dots-on-{pid_seats}")).to_contain_text("已投 3 点")
+        expect(seats.get_by_test_id(f"dots-on-{pid_seats}")).to_contain_text(f"已投 {n} 点")
     expect(old.get_by_test_id("dots-left")).to_have_text("您还有 2 个点")
     seats.get_by_role("button", name="加一个点").click()
     expect(seats.locator(".error")).to_contain_text("一条建议最多只能投 3 个点")
