@@ -106,6 +106,7 @@ ZH_CN: dict[str, str] = {
     "voting.after": "修改后",
     "voting.no_history": "还没有修改。",
     "voting.author": "提出人",
+    "voting.planner": "规划师",
     "voting.results": "本轮结果",
     "voting.yes": "赞成",
     "voting.no": "反对",
@@ -168,4 +169,10 @@ LABELS: dict[str, dict[str, str]] = {
         "withdraw": "提出人撤回",
     },
     "source": {"tablet": "平板", "paper": "纸质选票", "assisted": "协助投票"},
+    "field": {
+        "title": "标题",
+        "description": "说明",
+        "status": "状态",
+        "merged_into_id": "合并到",
+    },
 }

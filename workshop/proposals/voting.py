@@ -22,7 +22,7 @@ from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.proposals.moderation import proposal_of
 from workshop.proposals.rounds import current_round
 from workshop.workshops.models import Participant, Workshop
-from workshop.workshops.service import require_stage
+from workshop.workshops.service import join, require_stage
 
 AGREE, DISAGREE, PASS = 1, -1, 0
 CHOICES = {"agree": AGREE, "disagree": DISAGREE, "pass": PASS}
@@ -290,8 +290,6 @@ def record_ballot(
     audited with its source and the planner who entered it; one refusal stores nothing
     of the ballot (the request rolls back).
     """
-    from workshop.workshops.service import join  # the one way participants are created
-
     if source not in ("paper", "assisted"):
         raise Invalid("vote.bad_source")
     voting_round = current_round(db=db, workshop=workshop)
