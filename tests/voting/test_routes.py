@@ -272,3 +272,14 @@ def test_a_proposal_with_a_place_and_an_asset_from_the_tablet(client, planner_cl
     with database.unit_of_work(write=False) as s:
         stored = s.scalars(select(Proposal)).one()
         assert stored.location == {"type": "Point", "coordinates": [lon, lat]}
+
+
+def test_the_edit_form_opens_outside_the_live_panel(planner_client, database):
+    ws_id, _code, (a, *_rest) = _voting(database, planner_client.planner)
+    base = f"/console/workshops/{ws_id}"
+    console = planner_client.get(base).text
+    assert console.index('id="voting-panel"') < console.index('id="proposal-edit"')
+    panel = planner_client.get(f"{base}/voting/_panel").text
+    assert f'hx-get="{base}/proposals/{a}/_edit"' in panel and 'name="title"' not in panel
+    form = planner_client.get(f"{base}/proposals/{a}/_edit").text
+    assert 'value="增设休息座椅"' in form and f'hx-post="{base}/proposals/{a}/edit"' in form

@@ -307,6 +307,14 @@ def hide(
     return go_to(request, _console(workshop))
 
 
+@router.get("/console/workshops/{workshop_id}/proposals/{proposal_id}/_edit")
+def edit_form(
+    request: Request, workshop: PlannerWorkshop, db: DbSession, proposal_id: int
+) -> Response:
+    proposal = service.proposal_of(db=db, workshop=workshop, proposal_id=proposal_id)
+    return render(request, "proposals/_edit.html", {"workshop": workshop, "p": proposal})
+
+
 @router.post("/console/workshops/{workshop_id}/proposals/{proposal_id}/edit")
 def edit(
     request: Request,
