@@ -6,7 +6,15 @@ from workshop.assets.models import Asset
 from workshop.communities.models import Community
 from workshop.db import Base
 from workshop.followup.models import FollowUp, FollowUpNote
-from workshop.proposals.models import Proposal, Vote, VotingRound
+from workshop.proposals.models import (
+    ModerationEvent,
+    Proposal,
+    ProposalAsset,
+    Vote,
+    VoteChange,
+    VotingRound,
+    VotingRules,
+)
 from workshop.service_log.models import PointsRules, ServiceLogEntry
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 
@@ -18,14 +26,18 @@ __all__ = [
     "FollowUp",
     "FollowUpNote",
     "Participant",
+    "ModerationEvent",
     "Planner",
     "PointsRules",
     "ProfessionalReview",
     "Proposal",
+    "ProposalAsset",
     "SatisfactionResponse",
     "ServiceLogEntry",
     "Vote",
+    "VoteChange",
     "VotingRound",
+    "VotingRules",
     "Workshop",
     "WorkshopFacilitator",
 ]

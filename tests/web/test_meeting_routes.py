@@ -235,7 +235,7 @@ def test_next_person_on_a_shared_tablet_starts_a_fresh_participant(
     join(tablet, code, nickname="王阿姨")
     tablet.post(f"/w/{code}/proposals", data={"title": "增设休息座椅"})
     handed_on = tablet.post(f"/w/{code}/next-person", follow_redirects=False)
-    assert handed_on.headers["location"] == f"/j/{code}"
+    assert handed_on.headers["location"] == f"/j/{code}/next"
     assert tablet.get(f"/w/{code}", follow_redirects=False).status_code == 303
     join(tablet, code, nickname="李大爷")
     assert "李大爷" in tablet.get(f"/w/{code}").text

@@ -22,7 +22,9 @@ from workshop.db import utcnow
 from workshop.errors import NotFound
 from workshop.i18n import label
 from workshop.proposals.consensus import Assessment
-from workshop.proposals.service import DEFAULT_RULES, consensus_by_proposal, tally
+from workshop.proposals.rounds import current_round
+from workshop.proposals.rules import rules_of
+from workshop.proposals.service import consensus_by_proposal, tally
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import participants_by_group, satisfaction_summary
 
@@ -43,6 +45,9 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
     assets = assets_of(db=db, workshop=workshop)
     rows, voters = tally(db=db, workshop=workshop)
     verdicts = consensus_by_proposal(db=db, workshop=workshop)
+    rules = rules_of(db=db, workshop=workshop)
+    last_round = current_round(db=db, workshop=workshop)
+    method = last_round.method if last_round else rules.method
     groups = participants_by_group(db=db, workshop=workshop)
     return {
         "format": FORMAT,
@@ -84,14 +89,21 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
         "spatial": spatial_findings(db, workshop),
         "boundary": community.boundary,
         "voting": {
-            "method": "approval",
-            "method_label": label("method", "approval"),
+            "method": method,
+            "method_label": label("method", method),
             "voters": voters,
             "rules": {
-                "agreement_threshold": round(DEFAULT_RULES.agreement_threshold, 4),
-                "group_min_voters": DEFAULT_RULES.group_min_voters,
-                "group_floor": DEFAULT_RULES.group_floor,
-                "quorum": DEFAULT_RULES.quorum,
+                "agreement_threshold": round(rules.consensus.agreement_threshold, 4),
+                "group_min_voters": rules.consensus.group_min_voters,
+                "group_floor": rules.consensus.group_floor,
+                "quorum": rules.consensus.quorum,
+            },
+            "decision_rule": {
+                "basis": rules.decision.basis,
+                "basis_label": label("basis", rules.decision.basis),
+                "threshold": round(rules.decision.threshold, 4),
+                "members": rules.decision.members,
+                "quorum_share": round(rules.decision.quorum_share, 4),
             },
         },
         "proposals": [
@@ -102,6 +114,14 @@ def build_content(*, db: Session, workshop: Workshop) -> dict:
                 "description": r.description,
                 "supporters": r.supporters,
                 "support_share": round(r.support_share, 4),
+                "dots": r.dots,
+                "agree": r.agree,
+                "disagree": r.disagree,
+                "passes": r.passes,
+                "yes": r.yes,
+                "no": r.no,
+                "abstain": r.abstain,
+                "passed": r.passed,
                 **_consensus(verdicts[r.proposal_id]),
             }
             for r in rows

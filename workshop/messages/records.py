@@ -2,6 +2,14 @@
 assessment records, the three-discipline review, follow-up, service log and points."""
 
 ZH_CN: dict[str, str] = {
+    "assessment.yes_no_abstain": "赞成 / 反对 / 弃权",
+    "assessment.decision": "表决结果",
+    "assessment.passed": "通过",
+    "assessment.not_passed": "未通过",
+    "assessment.decision_note": (
+        "表决规则：以{basis}为基数，赞成比例{threshold}以上为通过（二分之一时须超过半数）。"
+        "“通过”与“形成共识”是两项不同的结论。"
+    ),
     # navigation
     "nav.records": "评估与跟踪",
     # assessment record: versions and editing

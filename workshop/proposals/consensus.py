@@ -140,3 +140,85 @@ def assess(groups: Sequence[GroupCounts], rules: Rules = Rules()) -> Assessment:
         significant=significant_majority(agree, voters),
         dissenting_groups=dissenting,
     )
+
+
+# --- decision rules (what "passed" means; DESIGN.md §3 "Decision rules") --------------
+
+BASES = ("cast", "present", "members")
+METHODS = ("approval", "dots", "agree")
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """The workshop's decision rule: basis, pass threshold and attendance quorum.
+
+    basis "cast": yes ÷ (yes + no), abstentions not counted; "present": yes ÷ those
+    present; "members": yes ÷ the expected members (falls back to those present).
+    A threshold of ½ means "more than half" (a tie fails); above ½ (a supermajority,
+    e.g. 2/3) means "at least". The quorum holds when more than `quorum_share` of the
+    expected members are present; with no expected number it is not checked.
+    """
+
+    basis: str = "cast"
+    threshold: float = 0.5
+    members: int = 0
+    quorum_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class Decision:
+    yes: int
+    no: int
+    abstain: int
+    basis: str
+    denominator: int
+    yes_share: float | None
+    quorum_met: bool
+    passed: bool
+
+
+def quorum_met(present: int, rules: DecisionRules) -> bool:
+    """Return True when more than `quorum_share` of the expected members are present."""
+    if rules.members <= 0:
+        return True
+    return present > rules.members * rules.quorum_share
+
+
+def decide(yes: int, no: int, abstain: int, present: int, rules: DecisionRules) -> Decision:
+    """Return whether a proposal passed under the workshop's decision rule."""
+    if rules.basis == "cast":
+        denominator = yes + no
+    elif rules.basis == "present":
+        denominator = present
+    else:
+        denominator = rules.members or present
+    share = yes / denominator if denominator else None
+    if share is None:
+        by_share = False
+    elif rules.threshold <= 0.5:
+        by_share = yes > denominator * rules.threshold
+    else:
+        by_share = yes >= denominator * rules.threshold - 1e-9
+    met = quorum_met(present, rules)
+    return Decision(yes, no, abstain, rules.basis, denominator, share, met, met and by_share)
+
+
+def competition_ranks(scores: Sequence[float | None]) -> list[int]:
+    """Return 1-based ranks for scores already sorted best first; ties share (1, 2, 2, 4)."""
+    ranks: list[int] = []
+    for i, score in enumerate(scores):
+        ranks.append(ranks[-1] if i and scores[i - 1] == score else i + 1)
+    return ranks
+
+
+def method_score(method: str, *, dots: int, supporters: int, agreement: float | None) -> tuple:
+    """Return the sort key (higher is better) a method ranks proposals by.
+
+    Dot voting: dots received; approval: supporters; agree/disagree/pass: agreement
+    ratio, then the number who agree (a proposal nobody took sides on ranks last).
+    """
+    if method == "dots":
+        return (dots,)
+    if method == "agree":
+        return (-1.0 if agreement is None else agreement, supporters)
+    return (supporters,)

@@ -1,15 +1,43 @@
+"""Proposals and voting over HTTP: tablet actions, console moderation and rounds."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession, RowId
-from workshop.proposals.service import open_proposals, set_support, submit_proposal, supported_ids
-from workshop.templating import partial_or_back, render
+from workshop.deps import (
+    CodeWorkshop,
+    CurrentParticipant,
+    CurrentPlanner,
+    DbSession,
+    PlannerWorkshop,
+    RowId,
+)
+from workshop.errors import DomainError, Invalid
+from workshop.i18n import t
+from workshop.proposals import service, views
+from workshop.proposals.consensus import DecisionRules, Rules
+from workshop.proposals.models import Vote
+from workshop.proposals.rules import WorkshopRules
+from workshop.templating import go_to, is_htmx, partial_or_back, render
 
 router = APIRouter()
+
+
+def _float(raw: str) -> float | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise Invalid("geo.point_missing") from None
+
+
+# --- tablet ------------------------------------------------------------------------
 
 
 @router.post("/w/{code}/proposals")
@@ -20,25 +48,83 @@ def add_proposal(
     db: DbSession,
     title: Annotated[str, Form(max_length=400)],
     description: Annotated[str, Form(max_length=4000)] = "",
+    lon: Annotated[str, Form(max_length=32)] = "",
+    lat: Annotated[str, Form(max_length=32)] = "",
+    asset: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
-    proposal = submit_proposal(
-        db=db, workshop=workshop, participant=participant, title=title, description=description
+    proposal = service.submit_proposal(
+        db=db,
+        workshop=workshop,
+        participant=participant,
+        title=title,
+        description=description,
+        lon=_float(lon),
+        lat=_float(lat),
+        asset_ids=asset or [],
     )
-    context = {"proposal": proposal}
     back = f"/w/{workshop.join_code}"
-    return partial_or_back(request, "proposals/_saved.html", context, back=back, status_code=201)
+    return partial_or_back(
+        request, "proposals/_saved.html", {"proposal": proposal}, back=back, status_code=201
+    )
 
 
 @router.get("/w/{code}/proposals/_list")
 def proposal_list(
     request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
 ) -> Response:
-    context = {
-        "workshop": workshop,
-        "proposals": open_proposals(db=db, workshop=workshop),
-        "supported": supported_ids(db=db, workshop=workshop, participant=participant),
-    }
+    context = views.tablet_voting(db=db, workshop=workshop, participant=participant)
     return render(request, "proposals/_list.html", context)
+
+
+@router.get("/w/{code}/proposals/_voting")
+def voting_section(
+    request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
+) -> Response:
+    context = views.tablet_voting(db=db, workshop=workshop, participant=participant)
+    return render(request, "proposals/_voting_body.html", context)
+
+
+@router.post("/w/{code}/proposals/{proposal_id}/withdraw")
+def withdraw(
+    request: Request,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    db: DbSession,
+    proposal_id: RowId,
+) -> Response:
+    service.withdraw_proposal(
+        db=db, workshop=workshop, participant=participant, proposal_id=proposal_id
+    )
+    context = views.tablet_voting(db=db, workshop=workshop, participant=participant)
+    back = f"/w/{workshop.join_code}"
+    return partial_or_back(request, "proposals/_list.html", context, back=back)
+
+
+def _vote_answer(
+    request: Request,
+    db: DbSession,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    proposal_id: RowId,
+    action: Callable[[], Vote],
+) -> Response:
+    """Run a vote action; htmx gets the proposal's control back, confirmed or refused."""
+    error, status, vote = None, 200, None
+    try:
+        vote = action()
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        db.rollback()
+        error, status = t(exc.key, **exc.params), exc.status_code
+    context = views.vote_control(
+        db=db, workshop=workshop, participant=participant, proposal_id=proposal_id, vote=vote
+    )
+    context.update(error=error, confirmed=error is None, oob=True)
+    back = f"/w/{workshop.join_code}"
+    return partial_or_back(
+        request, "proposals/_vote_control.html", context, back=back, status_code=status
+    )
 
 
 @router.post("/w/{code}/proposals/{proposal_id}/support")
@@ -50,13 +136,217 @@ def support(
     proposal_id: RowId,
     support: Annotated[bool, Form()],
 ) -> Response:
-    vote = set_support(
+    def action() -> Vote:
+        return service.set_support(
+            db=db,
+            workshop=workshop,
+            participant=participant,
+            proposal_id=proposal_id,
+            support=support,
+        )
+
+    return _vote_answer(request, db, workshop, participant, proposal_id, action)
+
+
+@router.post("/w/{code}/proposals/{proposal_id}/vote")
+def vote(
+    request: Request,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    db: DbSession,
+    proposal_id: RowId,
+    choice: Annotated[str, Form(max_length=16)] = "",
+    delta: Annotated[int | None, Form()] = None,
+) -> Response:
+    """Dot voting: delta +1 / −1; agree/disagree/pass: choice; approval: choice=agree/pass."""
+
+    def action() -> Vote:
+        common = {"db": db, "workshop": workshop, "participant": participant}
+        if delta is not None:
+            return service.change_dots(**common, proposal_id=proposal_id, delta=delta)
+        if choice not in service.CHOICES:
+            raise Invalid("vote.bad_value")
+        voting_round = service.current_round(db=db, workshop=workshop)
+        value = service.CHOICES[choice]
+        if voting_round is not None and voting_round.method == "approval":
+            value = max(value, 0)
+        return service.cast_vote(**common, proposal_id=proposal_id, value=value)
+
+    return _vote_answer(request, db, workshop, participant, proposal_id, action)
+
+
+# --- console -----------------------------------------------------------------------
+
+
+def _console(workshop: PlannerWorkshop) -> str:
+    return f"/console/workshops/{workshop.id}"
+
+
+@router.get("/console/workshops/{workshop_id}/voting/_panel")
+def console_panel(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    return render(request, "proposals/_console_body.html", views.console(db=db, workshop=workshop))
+
+
+@router.get("/console/workshops/{workshop_id}/voting/_results")
+def console_results(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    context = views.console(db=db, workshop=workshop)
+    return render(request, "proposals/_console_results.html", context)
+
+
+@router.post("/console/workshops/{workshop_id}/rounds")
+def start_round(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    method: Annotated[str, Form(max_length=16)],
+    dots_total: Annotated[int, Form()] = 5,
+    dots_per_proposal: Annotated[int, Form()] = 3,
+    results_hidden: Annotated[bool, Form()] = False,
+) -> Response:
+    service.start_round(
         db=db,
         workshop=workshop,
-        participant=participant,
-        proposal_id=proposal_id,
-        support=support,
+        method=method,
+        dots_total=dots_total,
+        dots_per_proposal=dots_per_proposal,
+        results_hidden=results_hidden,
     )
-    context = {"workshop": workshop, "proposal_id": proposal_id, "supported": vote.value > 0}
-    back = f"/w/{workshop.join_code}"
-    return partial_or_back(request, "proposals/_support.html", context, back=back)
+    return go_to(request, _console(workshop))
+
+
+@router.post("/console/workshops/{workshop_id}/rounds/close")
+def close_round(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    service.close_round(db=db, workshop=workshop)
+    return go_to(request, _console(workshop))
+
+
+@router.post("/console/workshops/{workshop_id}/rounds/results")
+def results_visibility(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    hidden: Annotated[bool, Form()],
+) -> Response:
+    service.set_results_hidden(db=db, workshop=workshop, hidden=hidden)
+    return go_to(request, _console(workshop))
+
+
+@router.post("/console/workshops/{workshop_id}/ballots")
+def enter_ballot(
+    request: Request,
+    workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    source: Annotated[str, Form(max_length=16)],
+    proposal: Annotated[list[int], Form()],
+    value: Annotated[list[str], Form()],
+    group: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """A paper ballot or an assisted vote: one row per open proposal, "" = no vote."""
+    if len(proposal) != len(value):
+        raise Invalid("vote.bad_value")
+    try:
+        values = {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
+    except ValueError:
+        raise Invalid("vote.bad_value") from None
+    service.record_ballot(
+        db=db, workshop=workshop, planner=planner, source=source, group=group, values=values
+    )
+    return go_to(request, _console(workshop))
+
+
+@router.post("/console/workshops/{workshop_id}/rules")
+def save_rules(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    method: Annotated[str, Form(max_length=16)],
+    dots_total: Annotated[int, Form()],
+    dots_per_proposal: Annotated[int, Form()],
+    basis: Annotated[str, Form(max_length=16)],
+    threshold_pct: Annotated[float, Form()],
+    members: Annotated[int, Form()],
+    quorum_share_pct: Annotated[float, Form()],
+    agreement_pct: Annotated[float, Form()],
+    group_floor_pct: Annotated[float, Form()],
+    group_min_voters: Annotated[int, Form()],
+    quorum: Annotated[int, Form()],
+) -> Response:
+    rules = WorkshopRules(
+        consensus=Rules(
+            agreement_threshold=agreement_pct / 100,
+            group_min_voters=group_min_voters,
+            group_floor=group_floor_pct / 100,
+            quorum=quorum,
+        ),
+        decision=DecisionRules(
+            basis=basis,
+            threshold=threshold_pct / 100,
+            members=members,
+            quorum_share=quorum_share_pct / 100,
+        ),
+        method=method,
+        dots_total=dots_total,
+        dots_per_proposal=dots_per_proposal,
+    )
+    service.save_rules(db=db, workshop=workshop, rules=rules)
+    return go_to(request, _console(workshop))
+
+
+@router.post("/console/workshops/{workshop_id}/proposals/{proposal_id}/hide")
+def hide(
+    request: Request,
+    workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    proposal_id: RowId,
+    hidden: Annotated[bool, Form()] = True,
+) -> Response:
+    service.set_hidden(
+        db=db, workshop=workshop, planner=planner, proposal_id=proposal_id, hidden=hidden
+    )
+    return go_to(request, _console(workshop))
+
+
+@router.get("/console/workshops/{workshop_id}/proposals/{proposal_id}/_edit")
+def edit_form(
+    request: Request, workshop: PlannerWorkshop, db: DbSession, proposal_id: RowId
+) -> Response:
+    proposal = service.proposal_of(db=db, workshop=workshop, proposal_id=proposal_id)
+    return render(request, "proposals/_edit.html", {"workshop": workshop, "p": proposal})
+
+
+@router.post("/console/workshops/{workshop_id}/proposals/{proposal_id}/edit")
+def edit(
+    request: Request,
+    workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    proposal_id: RowId,
+    title: Annotated[str, Form(max_length=400)],
+    description: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    service.edit_proposal(
+        db=db,
+        workshop=workshop,
+        planner=planner,
+        proposal_id=proposal_id,
+        title=title,
+        description=description,
+    )
+    return go_to(request, _console(workshop))
+
+
+@router.post("/console/workshops/{workshop_id}/proposals/{proposal_id}/merge")
+def merge(
+    request: Request,
+    workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    proposal_id: RowId,
+    into: Annotated[int, Form()],
+) -> Response:
+    service.merge_proposals(
+        db=db, workshop=workshop, planner=planner, source_id=proposal_id, target_id=into
+    )
+    return go_to(request, _console(workshop))

@@ -27,7 +27,8 @@ from workshop.deps import (
 from workshop.errors import Invalid, NotFound
 from workshop.i18n import t
 from workshop.mapping.maps import community_map, embed
-from workshop.proposals.service import open_proposals, supported_ids, tally
+from workshop.proposals import views as voting_views
+from workshop.proposals.service import tally
 from workshop.ratelimit import TooManyAttempts
 from workshop.templating import go_to, partial_or_back, public_base, render
 from workshop.workshops import service
@@ -165,12 +166,7 @@ def projector(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Res
 
 
 def _projector_context(db: DbSession, workshop: Workshop) -> dict:
-    rows, voters = tally(db=db, workshop=workshop)
-    return {
-        "rows": rows,
-        "voters": voters,
-        "participants": sum(n for _, n in service.participants_by_group(db=db, workshop=workshop)),
-    }
+    return voting_views.projector(db=db, workshop=workshop)
 
 
 @console.get("/workshops/{workshop_id}/projector/_board")
@@ -235,8 +231,10 @@ def tablet_context(db: DbSession, workshop: Workshop, participant: Participant) 
         context["asset_classes"] = ASSET_CLASSES
         context["asset_subtypes"] = subtypes_for(workshop.community)
     elif workshop.stage in ("proposals", "voting"):
-        context["proposals"] = open_proposals(db=db, workshop=workshop)
-        context["supported"] = supported_ids(db=db, workshop=workshop, participant=participant)
+        voting = voting_views.tablet_voting(db=db, workshop=workshop, participant=participant)
+        context.update(voting)
+        if workshop.stage == "proposals":  # a proposal may be pinned to a place
+            context["map"] = embed(community_map(workshop.community))
     return context
 
 
@@ -253,9 +251,15 @@ def next_person(workshop: CodeWorkshop) -> Response:
 
     Everything the previous person submitted stays saved under their own token.
     """
-    response = RedirectResponse(f"/j/{workshop.join_code}", status_code=303)
+    response = RedirectResponse(f"/j/{workshop.join_code}/next", status_code=303)
     response.delete_cookie(PARTICIPANT_COOKIE)
     return response
+
+
+@tablet.get("/j/{code}/next")
+def next_person_page(request: Request, workshop: CodeWorkshop) -> Response:
+    """One screen for the next resident on a shared tablet: tap a group to join."""
+    return render(request, "workshops/next_person.html", {"workshop": workshop})
 
 
 @tablet.get("/w/{code}/_stage")

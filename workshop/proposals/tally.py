@@ -1,0 +1,230 @@
+"""Tallies, decisions and consensus verdicts, computed from the vote rows of one round.
+
+Merged duplicates fold into their target per participant, so nobody counts twice:
+approval — a supporter of either is one supporter; dots — the sum, capped at k;
+agree/disagree/pass — the participant's vote on the target itself, else their latest
+vote on a merged duplicate. Hidden and withdrawn proposals are not shown or counted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workshop.proposals.consensus import (
+    Assessment,
+    Decision,
+    GroupCounts,
+    Rules,
+    assess,
+    competition_ranks,
+    decide,
+    method_score,
+)
+from workshop.proposals.models import Vote, VotingRound
+from workshop.proposals.moderation import open_proposals
+from workshop.proposals.rounds import current_round
+from workshop.proposals.rules import WorkshopRules, rules_of
+from workshop.proposals.voting import merge_targets
+from workshop.workshops.models import Participant, Workshop
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    """One proposal's result in a round. `supporters`: approval supporters, dot givers,
+    or those who agree; `support_share` = supporters ÷ voters in the round."""
+
+    proposal_id: int
+    title: str
+    description: str
+    supporters: int
+    support_share: float
+    rank: int
+    method: str = "approval"
+    dots: int = 0
+    agree: int = 0
+    disagree: int = 0
+    passes: int = 0
+    agreement: float | None = None
+    decision: Decision | None = None
+    assessment: Assessment | None = field(default=None, compare=False)
+
+    @property
+    def yes(self) -> int:
+        return self.decision.yes if self.decision else self.supporters
+
+    @property
+    def no(self) -> int:
+        return self.decision.no if self.decision else 0
+
+    @property
+    def abstain(self) -> int:
+        return self.decision.abstain if self.decision else 0
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.decision and self.decision.passed)
+
+
+@dataclass
+class _Folded:
+    value: int
+    own: bool
+    updated: datetime
+
+
+def _folded_votes(
+    db: Session, workshop: Workshop, voting_round: VotingRound, open_ids: set[int]
+) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
+    """Return {(target, participant): value} after folding merges, and each voter's group."""
+    targets = merge_targets(db=db, workshop=workshop)
+    rows = db.execute(
+        select(
+            Vote.proposal_id, Vote.participant_id, Vote.value, Vote.updated_at, Participant.group
+        )
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Vote.round_id == voting_round.id)
+    ).all()
+    method, k = voting_round.method, voting_round.dots_per_proposal
+    folded: dict[tuple[int, int], _Folded] = {}
+    groups: dict[int, str] = {}
+    for pid, person, value, updated, group in rows:
+        target = targets.get(pid, pid)
+        if target not in open_ids:
+            continue
+        groups[person] = group
+        key, own = (target, person), pid == target
+        seen = folded.get(key)
+        if method == "approval":
+            value = max(int(value > 0), seen.value if seen else 0)
+        elif method == "dots":
+            value = min(k, value + (seen.value if seen else 0))
+        elif seen is not None and (seen.own or (not own and seen.updated >= updated)):
+            continue
+        folded[key] = _Folded(value, own or bool(seen and seen.own), updated)
+    return {key: f.value for key, f in folded.items()}, groups
+
+
+def tally(
+    *,
+    db: Session,
+    workshop: Workshop,
+    voting_round: VotingRound | None = None,
+    rules: WorkshopRules | None = None,
+) -> tuple[list[TallyRow], int]:
+    """Rank the open proposals in a round (default: the latest); return rows and voters.
+
+    Voters: participants who supported or dotted anything (approval, dots) or cast any
+    agree/disagree/pass vote. Ties share a rank (1, 2, 2, 4).
+    """
+    rules = rules or rules_of(db=db, workshop=workshop)
+    voting_round = voting_round or current_round(db=db, workshop=workshop)
+    proposals = open_proposals(db=db, workshop=workshop)
+    method = voting_round.method if voting_round else "approval"
+    votes: dict[tuple[int, int], int] = {}
+    groups: dict[int, str] = {}
+    if voting_round is not None:
+        votes, groups = _folded_votes(db, workshop, voting_round, {p.id for p in proposals})
+    if method == "agree":
+        voter_ids = {person for _t, person in votes}
+    else:
+        voter_ids = {person for (_t, person), v in votes.items() if v > 0}
+    voters = len(voter_ids)
+    present = db.scalar(
+        select(func.count()).select_from(Participant).where(Participant.workshop_id == workshop.id)
+    )
+    group_voters: dict[str, int] = defaultdict(int)
+    for person in voter_ids:
+        group_voters[groups[person]] += 1
+    by_target: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (target, person), value in votes.items():
+        by_target[target].append((person, value))
+
+    unranked = []
+    for p in proposals:
+        mine = by_target.get(p.id, [])
+        agree = sum(1 for _, v in mine if v > 0)
+        disagree = sum(1 for _, v in mine if v < 0)
+        passes = sum(1 for _, v in mine if v == 0) if method == "agree" else 0
+        dots = sum(v for _, v in mine) if method == "dots" else 0
+        counts = _group_counts(method, mine, groups, group_voters)
+        if method == "agree":
+            yes, no, abstain = agree, disagree, passes
+            agreement = agree / (agree + disagree) if agree + disagree else None
+        else:
+            yes, no, abstain = agree, voters - agree, 0
+            agreement = agree / voters if voters else None
+        unranked.append(
+            TallyRow(
+                p.id,
+                p.title,
+                p.description,
+                supporters=agree,
+                support_share=agree / voters if voters else 0.0,
+                rank=0,
+                method=method,
+                dots=dots,
+                agree=agree,
+                disagree=disagree if method == "agree" else voters - agree,
+                passes=passes,
+                agreement=agreement,
+                decision=decide(yes, no, abstain, present or 0, rules.decision),
+                assessment=assess(counts, rules.consensus),
+            )
+        )
+
+    def key(r: TallyRow) -> tuple:
+        return method_score(method, dots=r.dots, supporters=r.supporters, agreement=r.agreement)
+
+    ordered = sorted(unranked, key=lambda r: tuple(-x for x in key(r)) + (r.proposal_id,))
+    ranks = competition_ranks([key(r) for r in ordered])
+    rows = [_with_rank(r, rank) for r, rank in zip(ordered, ranks, strict=True)]
+    return rows, voters
+
+
+def _with_rank(row: TallyRow, rank: int) -> TallyRow:
+    return replace(row, rank=rank)
+
+
+def _group_counts(
+    method: str,
+    mine: list[tuple[int, int]],
+    groups: dict[int, str],
+    group_voters: dict[str, int],
+) -> list[GroupCounts]:
+    """Per-group counts for one proposal (DESIGN.md §3: for approval and dots, agree is
+    a supporter and n_g the group's voters in the round)."""
+    if method == "agree":
+        agg: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for person, v in mine:
+            agg[groups[person]][0 if v > 0 else 1 if v < 0 else 2] += 1
+        return [GroupCounts(g, a, d, s) for g, (a, d, s) in sorted(agg.items())]
+    supporters: dict[str, int] = defaultdict(int)
+    for person, v in mine:
+        if v > 0:
+            supporters[groups[person]] += 1
+    return [
+        GroupCounts(g, agree=supporters[g], disagree=n - supporters[g])
+        for g, n in sorted(group_voters.items())
+    ]
+
+
+def consensus_by_proposal(
+    *, db: Session, workshop: Workshop, rules: Rules | None = None
+) -> dict[int, Assessment]:
+    """Return the consensus assessment of each open proposal in the latest round."""
+    stored = rules_of(db=db, workshop=workshop)
+    if rules is not None:
+        stored = WorkshopRules(
+            consensus=rules,
+            decision=stored.decision,
+            method=stored.method,
+            dots_total=stored.dots_total,
+            dots_per_proposal=stored.dots_per_proposal,
+        )
+    rows, _ = tally(db=db, workshop=workshop, rules=stored)
+    return {r.proposal_id: r.assessment for r in rows if r.assessment is not None}

@@ -1,0 +1,313 @@
+"""Votes: one row per participant, proposal and round; budgets checked
+in the same transaction as the write; every change kept in the audit trail.
+
+Concurrency: the participant's row is locked first (SELECT … FOR UPDATE on PostgreSQL;
+on SQLite the writer session already holds the database lock from BEGIN IMMEDIATE), so
+two requests of one participant are serialised and cannot overspend the dot budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workshop.accounts.models import Planner
+from workshop.db import utcnow
+from workshop.errors import Conflict, Forbidden, Invalid
+from workshop.live.broker import announce
+from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
+from workshop.proposals.moderation import proposal_of
+from workshop.proposals.rounds import current_round
+from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.service import join, require_stage
+
+AGREE, DISAGREE, PASS = 1, -1, 0
+CHOICES = {"agree": AGREE, "disagree": DISAGREE, "pass": PASS}
+SOURCES = ("tablet", "paper", "assisted")
+
+
+def merge_targets(*, db: Session, workshop: Workshop) -> dict[int, int]:
+    """Map each proposal id to the id its votes count for (merged → target, else itself)."""
+    rows = db.execute(
+        select(Proposal.id, Proposal.merged_into_id, Proposal.status).where(
+            Proposal.workshop_id == workshop.id
+        )
+    ).all()
+    return {pid: (into if status == "merged" and into else pid) for pid, into, status in rows}
+
+
+def _votable(db: Session, workshop: Workshop, proposal_id: int) -> Proposal:
+    proposal = proposal_of(db=db, workshop=workshop, proposal_id=proposal_id)
+    if proposal.status == "merged":
+        target = db.get(Proposal, proposal.merged_into_id)
+        raise Conflict("vote.proposal_merged", title=target.title if target else "")
+    if proposal.status != "open":
+        raise Forbidden(f"vote.proposal_{proposal.status}")
+    return proposal
+
+
+def _check_value(voting_round: VotingRound, value: int) -> None:
+    allowed = {
+        "approval": range(0, 2),
+        "agree": range(-1, 2),
+        "dots": range(0, voting_round.dots_per_proposal + 1),
+    }[voting_round.method]
+    if value not in allowed:
+        if voting_round.method == "dots" and value > 0:
+            raise Conflict("vote.k_exceeded", k=voting_round.dots_per_proposal)
+        raise Invalid("vote.bad_value")
+
+
+def _dots_by_target(
+    db: Session, voting_round: VotingRound, participant: Participant
+) -> dict[int, int]:
+    """Return target proposal → dots for one participant in the round (merged duplicates
+    add to their target). Dots on hidden or withdrawn proposals stay spent: showing a
+    proposal again must never push anyone over budget."""
+    rows = db.execute(
+        select(Vote.proposal_id, Vote.value, Proposal.merged_into_id, Proposal.status)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.round_id == voting_round.id, Vote.participant_id == participant.id)
+    ).all()
+    per_target: dict[int, int] = {}
+    for pid, value, into, status in rows:
+        t = into if status == "merged" and into else pid
+        per_target[t] = per_target.get(t, 0) + value
+    return per_target
+
+
+def _check_budget(
+    db: Session,
+    voting_round: VotingRound,
+    participant: Participant,
+    proposal_id: int,
+    delta: int,
+) -> None:
+    """Refuse adding `delta` dots beyond k on one proposal (merged duplicates folded in)
+    or beyond the participant's N dots. Runs before the write, in the same transaction."""
+    per_target = _dots_by_target(db, voting_round, participant)
+    k, n = voting_round.dots_per_proposal, voting_round.dots_total
+    # The proposal voted on is open, so it is its own target.
+    if per_target.get(proposal_id, 0) + delta > k:
+        raise Conflict("vote.k_exceeded", k=k)
+    per_target[proposal_id] = per_target.get(proposal_id, 0) + delta
+    if sum(min(k, v) for v in per_target.values()) > n:
+        raise Conflict("vote.budget_used", n=n)
+
+
+def dots_left(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    voting_round: VotingRound | None = None,
+) -> int | None:
+    """Return the participant's unspent dots in the latest dot round (None otherwise)."""
+    voting_round = voting_round or current_round(db=db, workshop=workshop)
+    if voting_round is None or voting_round.method != "dots":
+        return None
+    per_target = _dots_by_target(db, voting_round, participant)
+    k = voting_round.dots_per_proposal
+    return voting_round.dots_total - sum(min(k, v) for v in per_target.values())
+
+
+def _lock_participant(db: Session, participant: Participant) -> None:
+    # Serialises one participant's concurrent requests on PostgreSQL. SQLite has no row
+    # locks: its writer sessions start with BEGIN IMMEDIATE, which serialises every writer.
+    if db.get_bind().dialect.name != "sqlite":
+        stmt = select(Participant.id).where(Participant.id == participant.id)
+        db.execute(stmt.with_for_update())
+
+
+def _cast(
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    new_value: Callable[[VotingRound, int | None], int],
+    source: str,
+    planner: Planner | None,
+) -> Vote:
+    require_stage(workshop, "voting")
+    if participant.workshop_id != workshop.id:
+        raise Forbidden("vote.not_participant")
+    if source not in SOURCES:
+        raise Invalid("vote.bad_source")
+    _lock_participant(db, participant)
+    # FOR SHARE on PostgreSQL: a concurrent close waits for this vote, or this vote
+    # waits for the close and then sees the round closed. Never a vote after a close.
+    voting_round = db.scalars(
+        select(VotingRound)
+        .where(VotingRound.workshop_id == workshop.id)
+        .order_by(VotingRound.id.desc())
+        .limit(1)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).first()
+    if voting_round is None:
+        raise Forbidden("vote.no_round")
+    if voting_round.status != "open":
+        raise Forbidden("vote.round_closed")
+    proposal = _votable(db, workshop, proposal_id)
+    key = (
+        Vote.round_id == voting_round.id,
+        Vote.proposal_id == proposal.id,
+        Vote.participant_id == participant.id,
+    )
+    vote = db.scalar(select(Vote).where(*key))
+    old = vote.value if vote is not None else None
+    value = new_value(voting_round, old)
+    _check_value(voting_round, value)
+    if vote is not None and old == value:
+        return vote
+    if voting_round.method == "dots" and value > (old or 0):
+        _check_budget(db, voting_round, participant, proposal.id, value - (old or 0))
+    if vote is None:
+        vote = Vote(
+            round_id=voting_round.id,
+            proposal_id=proposal.id,
+            participant_id=participant.id,
+            value=value,
+            source=source,
+        )
+        db.add(vote)
+    else:
+        vote.value, vote.source, vote.updated_at = value, source, utcnow()
+    db.add(
+        VoteChange(
+            round_id=voting_round.id,
+            proposal_id=proposal.id,
+            participant_id=participant.id,
+            old_value=old,
+            new_value=value,
+            source=source,
+            planner_id=planner.id if planner else None,
+        )
+    )
+    try:
+        db.flush()
+    except IntegrityError:
+        # The unique constraint caught a second row; with the participant locked this
+        # needs a writer outside this code. Refuse (the request rolls back) rather than guess.
+        raise Conflict("vote.retry") from None
+    announce(db, workshop.id, "tally")
+    return vote
+
+
+def cast_vote(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    value: int,
+    source: str = "tablet",
+    planner: Planner | None = None,
+) -> Vote:
+    """Set the participant's vote on a proposal in the open round to `value`."""
+    return _cast(db, workshop, participant, proposal_id, lambda _r, _o: value, source, planner)
+
+
+def change_dots(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    delta: int,
+    source: str = "tablet",
+    planner: Planner | None = None,
+) -> Vote:
+    """Add (+1) or take back (−1) dots on a proposal; refused beyond k or the budget."""
+    if delta not in (-1, 1):
+        raise Invalid("vote.bad_value")
+
+    def new_value(voting_round: VotingRound, old: int | None) -> int:
+        if voting_round.method != "dots":
+            raise Invalid("vote.wrong_method")
+        return max(0, (old or 0) + delta)
+
+    return _cast(db, workshop, participant, proposal_id, new_value, source, planner)
+
+
+def set_support(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    support: bool,
+) -> Vote:
+    """Approval voting: support (1) or withdraw support (0)."""
+    return cast_vote(
+        db=db,
+        workshop=workshop,
+        participant=participant,
+        proposal_id=proposal_id,
+        value=int(support),
+    )
+
+
+def my_votes(*, db: Session, workshop: Workshop, participant: Participant) -> dict[int, int]:
+    """Return {proposal id: value} of the participant's votes in the latest round."""
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None:
+        return {}
+    stmt = select(Vote.proposal_id, Vote.value).where(
+        Vote.round_id == voting_round.id, Vote.participant_id == participant.id
+    )
+    return dict(db.execute(stmt).all())
+
+
+def supported_ids(*, db: Session, workshop: Workshop, participant: Participant) -> set[int]:
+    return {
+        pid
+        for pid, v in my_votes(db=db, workshop=workshop, participant=participant).items()
+        if v > 0
+    }
+
+
+def vote_changes(*, db: Session, voting_round: VotingRound) -> list[VoteChange]:
+    stmt = select(VoteChange).where(VoteChange.round_id == voting_round.id)
+    return list(db.scalars(stmt.order_by(VoteChange.id)))
+
+
+def record_ballot(
+    *,
+    db: Session,
+    workshop: Workshop,
+    planner: Planner,
+    source: str,
+    group: str,
+    values: dict[int, int],
+) -> Participant:
+    """Enter a paper ballot (or a vote cast with a facilitator's help) as a new participant.
+
+    Every vote goes through the same checks as a tablet's (open round, k, budget) and is
+    audited with its source and the planner who entered it; one refusal stores nothing
+    of the ballot (the request rolls back).
+    """
+    if source not in ("paper", "assisted"):
+        raise Invalid("vote.bad_source")
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None or voting_round.status != "open":
+        raise Forbidden("vote.round_closed")
+    # 0 means "no vote" for approval and dots; for agree/disagree/pass it is a pass.
+    votes = {p: v for p, v in values.items() if v != 0 or voting_round.method == "agree"}
+    if not votes:
+        raise Invalid("vote.empty_ballot")
+    person = join(db=db, workshop=workshop, nickname="", group=group, consent=True)
+    for proposal_id, value in sorted(votes.items()):
+        cast_vote(
+            db=db,
+            workshop=workshop,
+            participant=person,
+            proposal_id=proposal_id,
+            value=value,
+            source=source,
+            planner=planner,
+        )
+    return person
