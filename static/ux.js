@@ -99,6 +99,28 @@
   window.addEventListener("offline", goOffline);
   window.addEventListener("online", ping);
 
+  // --- undo: the confirmation of the last action offers "撤销" for 10 seconds ---------
+  function armUndo(scope) {
+    scope.querySelectorAll("[data-undo]:not([data-armed])").forEach(function (form) {
+      form.setAttribute("data-armed", "");
+      window.setTimeout(function () { form.remove(); }, 10000);
+    });
+  }
+  document.addEventListener("htmx:load", function (event) { armUndo(event.detail.elt.parentNode || document); });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!event.detail.successful || !form.matches || !form.matches("[data-undo]")) { return; }
+    var box = form.closest("[data-undo-box]");
+    if (box) {
+      box.innerHTML = "";
+      var p = document.createElement("p");
+      p.className = "ok";
+      p.setAttribute("role", "status");
+      p.textContent = form.dataset.undone || "";
+      box.appendChild(p);
+    }
+  });
+
   // --- facilitator's stage timer ----------------------------------------------------
   // Counts from the stage's start: the server's time when the page carries one, else the
   // first time this browser saw the stage (kept in localStorage across reloads).

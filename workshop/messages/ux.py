@@ -16,6 +16,8 @@ ZH_CN: dict[str, str] = {
     "ux.poster.code": "参与码",
     "ux.poster.url": "网址",
     "ux.map_two_fingers": "用两根手指移动地图",
+    "ux.undo": "撤销",
+    "ux.undone": "已撤销。",
 }
 
 EN: dict[str, str] = {
@@ -35,6 +37,8 @@ EN: dict[str, str] = {
     "ux.poster.code": "Join code",
     "ux.poster.url": "Address",
     "ux.map_two_fingers": "Use two fingers to move the map",
+    "ux.undo": "Undo",
+    "ux.undone": "Undone.",
 }
 
 LABELS: dict[str, dict[str, str]] = {}
