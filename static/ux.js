@@ -148,14 +148,4 @@
     tick();
     window.setInterval(tick, 1000);
   }
-
-  // --- maps: one finger scrolls the page on a phone, two fingers move the map -------
-  document.querySelectorAll(".tablet-map").forEach(function (box) {
-    box.addEventListener("touchstart", function (event) {
-      box.classList.toggle("one-finger", event.touches.length === 1);
-    }, { passive: true });
-    box.addEventListener("touchend", function () {
-      box.classList.remove("one-finger");
-    }, { passive: true });
-  });
 })();

@@ -15,7 +15,6 @@ ZH_CN: dict[str, str] = {
     "ux.poster.step3": "按屏幕上的提示操作：在地图上标注、提建议、投票。",
     "ux.poster.code": "参与码",
     "ux.poster.url": "网址",
-    "ux.map_two_fingers": "用两根手指移动地图",
     "ux.undo": "撤销",
     "ux.undone": "已撤销。",
 }
@@ -36,7 +35,6 @@ EN: dict[str, str] = {
     "ux.poster.step3": "Follow the screen: pin places on the map, suggest ideas, vote.",
     "ux.poster.code": "Join code",
     "ux.poster.url": "Address",
-    "ux.map_two_fingers": "Use two fingers to move the map",
     "ux.undo": "Undo",
     "ux.undone": "Undone.",
 }
