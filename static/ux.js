@@ -62,7 +62,14 @@
     show("online");
     var pending = queue;
     queue = [];
-    pending.forEach(resend);
+    if (!pending.length) { return; }
+    document.body.dataset.resending = "1";
+    Promise.all(pending.map(resend)).then(done, done);
+  }
+
+  function done() {
+    delete document.body.dataset.resending;
+    document.dispatchEvent(new CustomEvent("workshop:resent"));
   }
 
   function ping() {
@@ -72,8 +79,8 @@
   }
 
   function resend(item) {
-    if (!item.elt.isConnected) { return; }
-    window.htmx.ajax(item.verb, item.path, {
+    if (!item.elt.isConnected) { return Promise.resolve(); }
+    return window.htmx.ajax(item.verb, item.path, {
       source: item.elt, target: item.target, values: item.values, swap: item.swap,
     });
   }
