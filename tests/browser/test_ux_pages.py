@@ -136,6 +136,10 @@ def test_main_pages_look_right_and_pass_axe(server, browser, lang):  # type: ign
         check(projector, f"{lang}-projector-{stage}", problems)
         for size, page in tablets.items():
             page.goto(_url(base, f"/w/{code}", lang))
+            if stage == "proposals" and size == "tablet":  # so voting has something to show
+                page.get_by_label("建议标题").fill("老茶馆门口增设休息座椅")
+                page.get_by_role("button", name="提交建议").click()
+                expect(page.locator("#proposal-result")).to_contain_text("已提交")
             check(page, f"{lang}-{size}-{stage}", problems)
 
     console.goto(_url(base, console_url.removeprefix(base) + "/assessment", lang))
