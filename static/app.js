@@ -70,11 +70,22 @@
     opened = true;
     document.body.classList.remove("offline");
     const selector = reconnect ? "[hx-trigger*='sse:']" : "[data-live-initial]";
-    document.querySelectorAll(selector).forEach(function (el) {
-      const match = el.getAttribute("hx-trigger").match(/sse:[a-z]+/);
-      if (match) {
-        window.htmx.trigger(el, match[0]);
+    const refetch = function () {
+      document.querySelectorAll(selector).forEach(function (el) {
+        const match = el.getAttribute("hx-trigger").match(/sse:[a-z]+/);
+        if (match) {
+          window.htmx.trigger(el, match[0]);
+        }
+      });
+    };
+    // Actions queued while offline (static/ux.js) go first, so a re-fetched copy cannot
+    // race them and show the state from before the resident's last tap.
+    window.setTimeout(function () {
+      if (document.body.dataset.resending) {
+        document.addEventListener("workshop:resent", refetch, { once: true });
+      } else {
+        refetch();
       }
-    });
+    }, 0);
   });
 })();

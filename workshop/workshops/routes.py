@@ -33,6 +33,7 @@ from workshop.ratelimit import TooManyAttempts
 from workshop.templating import go_to, partial_or_back, public_base, render
 from workshop.workshops import service
 from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.poster import Poster, poster_pdf
 from workshop.workshops.stages import advance_stage
 
 console = APIRouter(prefix="/console")
@@ -150,6 +151,25 @@ def qr_code(request: Request, workshop: PlannerWorkshop) -> Response:
     )
     return Response(
         buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )
+
+
+@console.get("/workshops/{workshop_id}/poster.pdf")
+def poster(request: Request, workshop: PlannerWorkshop) -> Response:
+    """An A4 poster to print and pin at the door: QR code, join code, URL, three steps."""
+    pdf = poster_pdf(
+        Poster(
+            title=workshop.title,
+            community=workshop.community.name,
+            join_code=workshop.join_code,
+            join_url=join_url(request, workshop),
+        )
+    )
+    name = f"poster-{workshop.join_code}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"},
     )
 
 

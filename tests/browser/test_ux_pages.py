@@ -1,0 +1,263 @@
+"""Every main page at tablet, phone, laptop and projector sizes: screenshots, axe-core,
+the projector's no-scroll layout and the tablet's reconnect behaviour."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+# zh-CN is the default; "en" joins this list once the language switch (?lang=en) lands.
+LANGS = ["zh-CN"]
+SIZES = {
+    "tablet": {"width": 820, "height": 1180},
+    "tablet-landscape": {"width": 1180, "height": 820},
+    "phone": {"width": 390, "height": 844},
+}
+LAPTOP = {"width": 1366, "height": 768}
+PROJECTOR = {"width": 1920, "height": 1080}
+STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
+
+CLOSE_AND_COUNT = """
+from sqlalchemy import func, select
+from workshop.cli import _database
+from workshop.proposals.models import Vote
+database = _database()
+with database.unit_of_work() as db:
+    print(db.scalar(select(func.count()).select_from(Vote).where(Vote.value > 0)))
+"""
+
+MANY_PROPOSALS = """
+from workshop.cli import _database, load_demo
+from workshop.proposals.service import submit_proposal
+from workshop.workshops.service import workshop_by_code
+from workshop.workshops.stages import advance_stage
+database = _database()
+with database.unit_of_work() as db:
+    code, _ = load_demo(db)
+    ws = workshop_by_code(db=db, code=code)
+    advance_stage(db=db, workshop=ws)
+    advance_stage(db=db, workshop=ws)
+    for i in range(40):
+        title = f"提案{i + 1}：" + "在老茶馆门口和社区广场之间增设无障碍休息座椅与遮阳棚" * 2
+        submit_proposal(db=db, workshop=ws, participant=None, title=title[:120])
+print(ws.id)
+"""
+
+
+def _url(base: str, path: str, lang: str) -> str:
+    if lang == "zh-CN":
+        return base + path
+    return base + path + ("&" if "?" in path else "?") + f"lang={lang}"
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the page; return its serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 4).map(n => n.target.join(" "))}));
+        }"""
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def check(page: Page, name: str, problems: list) -> None:
+    """Screenshot the page into test-artifacts/ and collect its axe problems."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(600)  # map tiles and live parts settle (not an assertion)
+    page.screenshot(path=str(ARTIFACTS / f"ux-{name}.png"))
+    problems.extend({"page": name, **v} for v in axe_violations(page))
+
+
+def _login(page: Page, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("用户名").fill("demo")
+    page.get_by_label("密码").fill("demo-planner")
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{base}/console")
+
+
+def _advance(console: Page) -> None:
+    console.once("dialog", lambda d: d.accept())
+    console.get_by_role("button", name=re.compile("进入下一环节")).click()
+    console.wait_for_load_state()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_main_pages_look_right_and_pass_axe(server, browser, lang):  # type: ignore[no-untyped-def]
+    base = server.base_url
+    code = re.search(r"join code: (\w+)", server.cli("demo")).group(1)
+    problems: list = []
+    laptop = browser.new_context(viewport=LAPTOP, locale=lang, bypass_csp=True)
+    console = laptop.new_page()
+    console.goto(_url(base, "/login", lang))
+    check(console, f"{lang}-login", problems)
+    _login(console, base)
+    check(console, f"{lang}-console-home", problems)
+    console.get_by_role("link", name="打开").first.click()
+    console_url = console.url
+    projector_ctx = browser.new_context(viewport=PROJECTOR, locale=lang, bypass_csp=True)
+    projector = projector_ctx.new_page()
+    projector.context.add_cookies(laptop.cookies())
+
+    tablets = {}
+    for size, viewport in SIZES.items():
+        ctx = browser.new_context(viewport=viewport, has_touch=True, locale=lang, bypass_csp=True)
+        tablets[size] = ctx.new_page()
+    for size, page in tablets.items():
+        page.goto(_url(base, "/join", lang))
+        if size == "tablet":
+            check(page, f"{lang}-{size}-join", problems)
+        page.get_by_label("请输入参与码").fill(code)
+        page.get_by_role("button", name="下一步").click()
+        page.get_by_text("老年居民").click()
+        page.get_by_label("我已阅读并同意").check()
+        check(page, f"{lang}-{size}-welcome", problems)
+        page.get_by_role("button", name="加入").click()
+        expect(page.locator(".tablet-head h1")).to_be_visible()
+
+    for stage in STAGES:
+        if stage != "welcome":
+            _advance(console)
+        expect(console.locator("[data-stage-timer]")).to_have_attribute("data-stage", stage)
+        check(console, f"{lang}-console-{stage}", problems)
+        projector.goto(_url(base, console_url.removeprefix(base) + "/projector", lang))
+        check(projector, f"{lang}-projector-{stage}", problems)
+        for size, page in tablets.items():
+            page.goto(_url(base, f"/w/{code}", lang))
+            if stage == "proposals" and size == "tablet":  # so voting has something to show
+                page.get_by_label("建议标题").fill("老茶馆门口增设休息座椅")
+                page.get_by_role("button", name="提交建议").click()
+                expect(page.locator("#proposal-result")).to_contain_text("已提交")
+            check(page, f"{lang}-{size}-{stage}", problems)
+
+    console.goto(_url(base, console_url.removeprefix(base) + "/assessment", lang))
+    check(console, f"{lang}-assessment", problems)
+    console.goto(_url(base, "/console/service-log", lang))
+    check(console, f"{lang}-service-log", problems)
+
+    # Large text and high contrast stay on across pages and are applied before paint.
+    tablet = tablets["tablet"]
+    tablet.get_by_role("button", name="大字").click()
+    tablet.get_by_role("button", name="高对比度").click()
+    tablet.reload()
+    assert tablet.evaluate("document.documentElement.className") == (
+        "pref-large-text pref-high-contrast"
+    )
+    expect(tablet.get_by_role("button", name="大字")).to_have_attribute("aria-pressed", "true")
+    check(tablet, f"{lang}-tablet-large-contrast", problems)
+    body_px = tablet.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert body_px >= 24
+    for ctx in [laptop, projector_ctx, *(p.context for p in tablets.values())]:
+        ctx.close()
+    assert problems == []
+
+
+def test_tablet_targets_and_text_are_big_enough(server, browser):  # type: ignore[no-untyped-def]
+    code = server.voting_workshop(proposals=3)
+    for size in ("tablet", "phone"):
+        ctx = browser.new_context(viewport=SIZES[size], has_touch=True, locale="zh-CN")
+        page = ctx.new_page()
+        page.goto(f"{server.base_url}/j/{code}")
+        page.get_by_text("老年居民").click()
+        page.get_by_label("我已阅读并同意").check()
+        page.get_by_role("button", name="加入").click()
+        expect(page.locator(".tablet-head h1")).to_have_text("投票")
+        small = page.evaluate(
+            """() => [...document.querySelectorAll("main button, main a, main input, main select")]
+                .filter(e => e.offsetParent !== null && e.type !== "hidden")
+                .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
+                .filter(([_, r]) => r.height < 48 || r.width < 48)
+                .map(([h, r]) => h + " " + Math.round(r.width) + "x" + Math.round(r.height))"""
+        )
+        assert small == [], small
+        body_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert body_px >= 18
+        ctx.close()
+
+
+def test_projector_fits_1920x1080_with_40_long_proposals(server, browser):  # type: ignore[no-untyped-def]
+    ws_id = server.cli("-c", MANY_PROPOSALS).split()[-1]
+    ctx = browser.new_context(viewport=PROJECTOR, locale="zh-CN")
+    page = ctx.new_page()
+    _login(page, server.base_url)
+    page.goto(f"{server.base_url}/console/workshops/{ws_id}/projector")
+    expect(page.locator("ul.wall li")).to_have_count(40)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ux-projector-40-proposals.png"))
+    size = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert size == [1920, 1080]
+    for selector in (".pj-title", ".pj-join img", ".pj-join .join-code"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["y"] >= 0
+        assert box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080
+    ctx.close()
+
+
+def test_tablet_shows_offline_and_resends_a_vote_once(server, browser):  # type: ignore[no-untyped-def]
+    code = server.voting_workshop(proposals=2)
+    ctx = browser.new_context(viewport=SIZES["tablet"], has_touch=True, locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(f"{server.base_url}/j/{code}")
+    page.get_by_text("老年居民").click()
+    page.get_by_label("我已阅读并同意").check()
+    page.get_by_role("button", name="加入").click()
+    expect(page.locator(".tablet-head h1")).to_have_text("投票")
+    banner = page.locator("#conn-status")
+    expect(banner).not_to_have_class(re.compile("offline"))
+
+    server.stop()
+    expect(banner).to_have_class(re.compile("offline"), timeout=15000)
+    expect(banner).to_contain_text("连接已断开")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ux-tablet-offline.png"))
+    page.get_by_role("button", name="支持").first.click()  # made while the laptop is down
+    time.sleep(1)  # let the failed request settle into the queue (not an assertion)
+
+    server.start()
+    expect(banner).to_have_class(re.compile("online"), timeout=20000)
+    expect(page.get_by_text("已支持 ✓")).to_have_count(1, timeout=10000)
+    expect(banner).not_to_have_class(re.compile("offline|online"), timeout=10000)
+    assert server.cli("-c", CLOSE_AND_COUNT).split()[-1] == "1"
+    ctx.close()
+
+
+def test_a_new_proposal_can_be_undone_for_ten_seconds(server, browser):  # type: ignore[no-untyped-def]
+    code = re.search(r"join code: (\w+)", server.cli("demo")).group(1)
+    ctx = browser.new_context(viewport=SIZES["tablet"], has_touch=True, locale="zh-CN")
+    laptop = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    console = laptop.new_page()
+    _login(console, server.base_url)
+    console.get_by_role("link", name="打开").first.click()
+    expect(console.locator("#join-code")).to_have_text(code)
+    _advance(console)
+    expect(console.locator("[data-stage-timer]")).to_have_attribute("data-stage", "mapping")
+    _advance(console)
+    expect(console.locator("[data-stage-timer]")).to_have_attribute("data-stage", "proposals")
+    page = ctx.new_page()
+    page.goto(f"{server.base_url}/j/{code}")
+    page.get_by_text("老年居民").click()
+    page.get_by_label("我已阅读并同意").check()
+    page.get_by_role("button", name="加入").click()
+    page.get_by_label("建议标题").fill("增设休息座椅")
+    page.get_by_role("button", name="提交建议").click()
+    expect(page.locator("#proposal-list")).to_contain_text("增设休息座椅")
+    page.get_by_role("button", name="撤销").click()
+    expect(page.locator("#proposal-result")).to_contain_text("已撤销")
+    expect(page.locator("#proposal-list")).not_to_contain_text("增设休息座椅")
+    ctx.close()
+    laptop.close()
