@@ -137,3 +137,21 @@ def test_docx_of_empty_content_renders() -> None:
     text = _docx_text(report_docx(content))
     assert "本次议事会未形成提案。" in text
     assert "未记录主持人员。" in text
+
+
+def test_docx_route_and_console_links(planner_client, database) -> None:  # type: ignore[no-untyped-def]
+    from tests.reports.seed import seed_workshop
+    from workshop.accounts.models import Planner
+
+    with database.unit_of_work() as db:
+        planner = db.get(Planner, planner_client.planner.id)
+        ws_id = seed_workshop(db, n_assets=10, planner=planner).id
+    response = planner_client.get(f"/console/workshops/{ws_id}/report.docx")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].endswith('.docx"')
+    text = _squash(_docx_text(response.content))
+    assert "桃源里社区（虚构示例）" in text and "社区资产（处）" in text
+    assert "提案1：改善楼道照明" in text
+    console = planner_client.get(f"/console/workshops/{ws_id}").text
+    assert f"/console/workshops/{ws_id}/report.docx" in console
+    assert "下载 Word 报告" in console and "全部数据 XLSX" in console
