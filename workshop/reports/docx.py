@@ -10,6 +10,10 @@ WeasyPrint's sibling, or left out when that fails: Word cannot show inline SVG r
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
+from functools import lru_cache
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
@@ -115,6 +119,9 @@ def _table(doc, block: model.Block) -> None:  # type: ignore[no-untyped-def]
         Mm(total_mm * (c.width or max(100 - fixed, 20) / max(len(free), 1)) / 100)
         for c in block.cols
     ]
+    table.autofit = False
+    for j, width in enumerate(widths):
+        table.columns[j].width = width  # w:gridCol, which LibreOffice and Word lay out by
     for i, row_cells in enumerate(rows):
         row = table.rows[i]
         _row_flags(row, header=i == 0)
@@ -145,15 +152,36 @@ def _hex6(colour: str) -> str:
     return (c if len(c) == 6 else "".join(ch * 2 for ch in c)).upper()
 
 
+@lru_cache(maxsize=1)
+def _cjk_family() -> str:
+    if shutil.which("fc-match"):
+        try:
+            out = subprocess.run(
+                ["fc-match", "-f", "%{family[0]}", "sans-serif:lang=zh-cn"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        if out:
+            return out
+    return "sans-serif"
+
+
 def _figure_png(svg: str) -> bytes | None:
-    """Rasterise the map figure through WeasyPrint (PDF) → not available; use cairosvg
-    when installed. Without it the DOCX says where the figure is (the PDF carries it)."""
+    """Rasterise the map figure with cairosvg; without it the DOCX keeps the caption only
+    (the PDF always carries the figure)."""
     try:
         import cairosvg  # type: ignore[import-not-found]
     except ImportError:
         return None
     try:
         svg_doc = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+        # cairo takes one family name: ask fontconfig for a Chinese one (vendored Noto is
+        # not installed system-wide; WenQuanYi or the like usually is).
+        svg_doc = re.sub(r'font-family="[^"]*"', f'font-family="{_cjk_family()}"', svg_doc)
         return cairosvg.svg2png(bytestring=svg_doc.encode(), output_width=1360)
     except Exception:  # noqa: BLE001 - a figure must never break the report
         return None
@@ -247,9 +275,13 @@ def report_docx(content: dict) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _run(p, block.text, size=9, colour=GREY)
         elif kind == "list":
-            style = "List Number" if block.ordered else "List Bullet"
-            for item in block.items:
-                _run(doc.add_paragraph(style=style), item, size=9.5)
+            # numbered by hand: Word's "List Number" would continue one list into the next
+            for i, item in enumerate(block.items, 1):
+                p = doc.add_paragraph()
+                p.paragraph_format.left_indent = Mm(6)
+                p.paragraph_format.first_line_indent = Mm(-6)
+                p.paragraph_format.space_after = Pt(2)
+                _run(p, (f"{i}. " if block.ordered else "• ") + item, size=9.5)
         elif kind == "signatures":
             table = doc.add_table(rows=3, cols=len(block.items))
             for j, org in enumerate(block.items):
