@@ -18,9 +18,9 @@ JSON, geometry), then every row is written in one transaction; any failure raise
 from __future__ import annotations
 
 import hashlib
-import logging
 import io
 import json
+import logging
 import re
 import secrets
 import uuid
