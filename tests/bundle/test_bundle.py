@@ -217,3 +217,49 @@ def test_failure_midway_rolls_everything_back(other, exported) -> None:  # type:
     with other.unit_of_work(write=False) as db:
         assert db.scalar(select(func.count()).select_from(Workshop)) == 0
         assert db.scalar(select(func.count()).select_from(Asset)) == 0
+
+
+def test_console_download_and_upload(planner_client, database) -> None:  # type: ignore[no-untyped-def]
+    with database.unit_of_work() as db:
+        planner = db.get(Planner, planner_client.planner.id)
+        ws_id = seed_workshop(db, n_assets=6, planner=planner).id
+    page = planner_client.get(f"/console/workshops/{ws_id}").text
+    assert "下载工作坊包" in page and 'action="/console/bundles/import"' in page
+    zipped = planner_client.get(f"/console/workshops/{ws_id}/bundle.zip")
+    assert zipped.headers["content-type"] == "application/zip"
+    again = planner_client.get(f"/console/workshops/{ws_id}/bundle.zip")
+    uid = json.loads(zipfile.ZipFile(io.BytesIO(zipped.content)).read("manifest.json"))
+    uid2 = json.loads(zipfile.ZipFile(io.BytesIO(again.content)).read("manifest.json"))
+    assert uid["workshop_uid"] == uid2["workshop_uid"]
+    # the same instance already has it: no duplicate
+    response = planner_client.post(
+        "/console/bundles/import",
+        files={"file": ("b.zip", zipped.content, "application/zip")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    with database.unit_of_work(write=False) as db:
+        assert db.scalar(select(func.count()).select_from(Workshop)) == 1
+    bad = planner_client.post(
+        "/console/bundles/import",
+        files={"file": ("b.zip", zipped.content[:500], "application/zip")},
+        headers={"Accept": "application/json"},
+    )
+    assert bad.status_code == 422
+    assert "未导入任何内容" in bad.json()["detail"]
+
+
+def test_cli_export_and_import(database, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from workshop import cli
+
+    with database.unit_of_work() as db:
+        ws_id = seed_workshop(db, n_assets=5).id
+    monkeypatch.setattr(cli, "_database", lambda: database)
+    target = tmp_path / "w.zip"
+    assert cli.main(["export-bundle", str(ws_id), str(target)]) == 0
+    assert "已导出" in capsys.readouterr().out
+    assert cli.main(["import-bundle", str(target)]) == 0
+    assert "已经导入过" in capsys.readouterr().out
+    target.write_bytes(target.read_bytes()[:100])
+    assert cli.main(["import-bundle", str(target)]) == 1
+    assert "未导入任何内容" in capsys.readouterr().err

@@ -115,12 +115,15 @@ def _sha256(data: bytes) -> str:
 
 
 def workshop_uid(db: Session, workshop: Workshop) -> str:
+    """The uid of an imported workshop, else one derived from what never changes on this
+    instance (id, join code, creation time): stable without writing on a GET."""
     origin = db.get(WorkshopOrigin, workshop.id)
-    if origin is None:
-        origin = WorkshopOrigin(workshop_id=workshop.id, uid=str(uuid.uuid4()))
-        db.add(origin)
-        db.flush()
-    return origin.uid
+    if origin is not None:
+        return origin.uid
+    created = workshop.created_at.isoformat() if workshop.created_at else ""
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"workshop:{workshop.id}:{workshop.join_code}:{created}")
+    )
 
 
 @dataclass
@@ -317,6 +320,9 @@ def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -
     known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
     if known is not None:
         return Imported(known.workshop_id, uid, created=False)
+    for local in db.scalars(select(Workshop)):  # a bundle of a workshop made here
+        if workshop_uid(db, local) == uid:
+            return Imported(local.id, uid, created=False)
     try:
         new_ids = _insert_all(db, tables)
     except Invalid:

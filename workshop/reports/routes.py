@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 
 from workshop import exports
 from workshop.assessments import versions
 from workshop.assessments.deps import FacilitatedWorkshop
+from workshop.assessments.review import is_facilitator
 from workshop.assessments.service import latest_record
-from workshop.deps import DbSession
-from workshop.errors import NotFound
+from workshop.bundle import export_bundle, import_bundle
+from workshop.deps import CurrentPlanner, DbSession
+from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
+from workshop.templating import go_to
+from workshop.workshops.models import Workshop
 
 router = APIRouter(prefix="/console/workshops/{workshop_id}")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -68,3 +74,39 @@ def export_xlsx(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"workshop-{workshop.id}-data.xlsx",
     )
+
+
+# --- workshop bundles ----------------------------------------------------------------------
+
+MAX_UPLOAD = 256 * 1024 * 1024
+
+
+def _photos_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.data_dir) / "photos"
+
+
+@router.get("/bundle.zip")
+def bundle_download(request: Request, workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+    bundle = export_bundle(db, workshop, photos_dir=_photos_dir(request))
+    return _download(bundle.data, "application/zip", f"workshop-{workshop.id}-bundle.zip")
+
+
+bundles = APIRouter(prefix="/console/bundles")
+
+
+@bundles.post("/import")
+async def bundle_upload(
+    request: Request,
+    planner: CurrentPlanner,
+    db: DbSession,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    if file is None or not file.filename:
+        raise Invalid("bundle.no_file")
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise Invalid("bundle.too_large")
+    done = import_bundle(db, data, photos_dir=_photos_dir(request))
+    db.flush()
+    visible = is_facilitator(db=db, workshop=db.get(Workshop, done.workshop_id), planner=planner)
+    return go_to(request, f"/console/workshops/{done.workshop_id}" if visible else "/console")
