@@ -53,7 +53,8 @@ def main() -> None:
         t0 = time.perf_counter()
         ws_id = seeded(database, args)
         print(
-            f"seeded {args.assets} assets, {args.proposals} proposals: {time.perf_counter() - t0:.2f} s"
+            f"seeded {args.assets} assets, {args.proposals} proposals: "
+            f"{time.perf_counter() - t0:.2f} s"
         )
         with database.unit_of_work(write=False) as db:
             workshop = db.get(Workshop, ws_id)
@@ -68,7 +69,8 @@ def main() -> None:
                 data = render(content)
                 times.append(time.perf_counter() - t0)
             print(
-                f"report {name}: best {min(times):.2f} s of {args.repeat} ({len(data) / 1e6:.1f} MB)"
+                f"report {name}: best {min(times):.2f} s of {args.repeat} "
+                f"({len(data) / 1e6:.1f} MB)"
             )
         database.dispose()
     finally:
