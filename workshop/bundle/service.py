@@ -342,12 +342,32 @@ def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -
     return Imported(workshop_id, uid, created=True)
 
 
+def _column_plan(table: Table) -> list[tuple[Any, str | None]]:
+    """(column, the table its foreign key points at) for every column but a surrogate id."""
+    plan = []
+    for column in table.c:
+        if column.name == "id" and "id" in table.primary_key.columns:
+            continue
+        fks = list(column.foreign_keys)
+        plan.append((column, fks[0].column.table.name if fks else None))
+    return plan
+
+
 def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[Any, Any]]:
+    """Insert every table (parents first), re-numbering ids and the keys that point at them.
+
+    Rows of a table go in one executemany; `sort_by_parameter_order` hands back the new
+    ids in row order (batched RETURNING on SQLite and PostgreSQL alike).
+    """
     new_ids: dict[str, dict[Any, Any]] = {}
     deferred: list[tuple[Table, Any, str, str, Any]] = []  # self references
     for name, _ in BUNDLE_TABLES:
         table = _table(name)
         ids = new_ids.setdefault(name, {})
+        plan = _column_plan(table)
+        has_id = "id" in table.c and "id" in table.primary_key.columns
+        batch: list[dict] = []
+        old_ids: list[Any] = []
         for row in tables[name]:
             if name == "planner":
                 existing = db.scalar(
@@ -357,43 +377,44 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
                     ids[row["id"]] = existing
                     continue
             values: dict[str, Any] = {}
-            for column in table.c:
-                if column.name == "id" and "id" in table.primary_key.columns:
+            for column, target in plan:
+                key = column.name
+                if name == "participant" and key in ("token", "nickname"):
+                    values[key] = secrets.token_urlsafe(24) if key == "token" else ""
                     continue
-                if name == "participant" and column.name in ("token", "nickname"):
-                    values[column.name] = (
-                        secrets.token_urlsafe(24) if column.name == "token" else ""
-                    )
+                if name == "planner" and key == "password_hash":
+                    values[key] = "!imported"  # no password: reset before logging in
                     continue
-                if name == "planner" and column.name == "password_hash":
-                    values[column.name] = "!imported"  # no password: reset before logging in
+                if key not in row:
                     continue
-                if column.name not in row:
-                    continue
-                value = row[column.name]
-                fks = list(column.foreign_keys)
-                if fks and value is not None:
-                    target = fks[0].column.table.name
+                value = row[key]
+                if target is not None and value is not None:
                     if target == name:
-                        deferred.append((table, row["id"], column.name, target, value))
+                        deferred.append((table, row["id"], key, target, value))
                         value = None
                     elif value in new_ids.get(target, {}):
                         value = new_ids[target][value]
                     else:
                         raise Invalid("bundle.corrupt")
-                values[column.name] = _python_value(column, value)
+                values[key] = _python_value(column, value)
             if name == "assessment_record" and isinstance(values.get("content"), dict):
                 values["content"] = _remap_content(values["content"], new_ids)
             if name == "workshop" and db.scalar(
                 select(table.c.id).where(table.c.join_code == values.get("join_code"))
             ):
                 values["join_code"] = new_join_code()
-            if "id" in table.c and "id" in table.primary_key.columns:
-                ids[row["id"]] = db.execute(
-                    insert(table).values(values).returning(table.c.id)
-                ).scalar_one()
-            else:
-                db.execute(insert(table).values(values))
+            batch.append(values)
+            old_ids.append(row.get("id"))
+        if not batch:
+            continue
+        if has_id:
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            created = db.execute(stmt, batch).scalars().all()
+            if len(created) != len(old_ids) or len(set(old_ids)) != len(old_ids):
+                raise Invalid("bundle.corrupt")
+            ids.update(zip(old_ids, created, strict=True))
+        else:
+            db.execute(insert(table), batch)
     for table, old_id, column, target, value in deferred:
         if value not in new_ids[target]:
             raise Invalid("bundle.corrupt")
