@@ -191,7 +191,7 @@ ZH_CN: dict[str, str] = {
     "bundle.file": "工作坊包文件（.zip）",
 }
 
-EN: dict[str, str] = {key: key for key in ZH_CN}  # filled below where translated
+EN: dict[str, str] = {}
 EN.update(
     {
         "report.title": "Community consultation result report",
@@ -225,6 +225,178 @@ EN.update(
         "report.not_passed": "Not passed",
         "report.no_data": "No data",
         "report.total": "Total",
+    }
+)
+
+EN.update(
+    {
+        "report.meta.community": "Community",
+        "report.meta.street": "Street",
+        "report.meta.district": "District",
+        "report.meta.date": "Date",
+        "report.meta.place": "Place",
+        "report.meta.time": "Time",
+        "report.time_span": "{start} to {end}",
+        "report.fig.participants": "Participants",
+        "report.fig.assets": "Community assets",
+        "report.fig.proposals": "Proposals",
+        "report.fig.satisfaction": "Satisfaction",
+        "report.h.facilitators": "1. Facilitation",
+        "report.h.participation": "2. Participation",
+        "report.h.agenda": "3. Agenda",
+        "report.h.assets": "4. Community assets",
+        "report.h.proposals": "5. Proposals and votes",
+        "report.h.dissent": "6. Dissent and contested items",
+        "report.h.review": "7. Professional review beside the residents' verdict",
+        "report.h.satisfaction": "8. Satisfaction",
+        "report.h.next": "9. Next steps and development goals",
+        "report.h.signatures": "10. Signatures",
+        "report.h.method": "Appendix 1  Method notes",
+        "report.h.inventory": "Appendix 2  Asset inventory",
+        "report.col.name": "Name",
+        "report.col.discipline": "Discipline",
+        "report.col.title": "Title",
+        "report.col.organisation": "Organisation",
+        "report.col.role": "Role",
+        "report.role.lead": "Lead",
+        "report.role.co": "Co-facilitator",
+        "report.no_facilitators": "No facilitators recorded.",
+        "report.participation_intro": "{total} people took part{voters}. By resident group:",
+        "report.participation_voters": ", {voters} of them voted",
+        "report.col.group": "Resident group",
+        "report.col.people": "People",
+        "report.col.share": "Share",
+        "report.no_participants": "No participation recorded.",
+        "report.h3.representativeness": "Representativeness",
+        "report.representativeness_intro": (
+            "Participants compared with the population; groups more than {margin} below "
+            "their population share are marked under-represented."
+        ),
+        "report.col.population": "Population",
+        "report.col.population_share": "Population share",
+        "report.col.participants": "Participants",
+        "report.col.participant_share": "Participant share",
+        "report.col.gap": "Gap",
+        "report.col.represented": "Representation",
+        "report.under_represented": "Under-represented",
+        "report.represented_ok": "—",
+        "report.col.order": "No.",
+        "report.col.stage": "Stage",
+        "report.col.content": "Content",
+        "report.assets_intro": "Residents mapped {total} community assets{appendix}.",
+        "report.assets_appendix": "; the inventory is in appendix 2",
+        "report.figure_caption": (
+            "Figure 1  Community assets (WGS-84; equidistant projection centred on the "
+            "community, scale in metres)"
+        ),
+        "report.no_figure": "No map data (no community boundary and no located assets).",
+        "report.col.asset_class": "Asset class",
+        "report.col.asset_count": "Count",
+        "report.col.subtype": "Subtype",
+        "report.h3.by_subtype": "By class and subtype",
+        "report.no_subtype": "(no subtype)",
+        "report.voting_intro": (
+            "Method: {method}; voters: {voters}. Proposals are ranked by supporters; "
+            "support = supporters ÷ voters."
+        ),
+        "report.consensus_rule": (
+            "Consensus rule: agreement at least {threshold}, and every group with at least "
+            "{min_voters} voters at least {floor}; fewer than {quorum} voters is "
+            '"insufficient participation".'
+        ),
+        "report.decision_rule": (
+            "Decision rule: on the basis of {basis}, a yes share of {threshold} passes"
+            '{members}; quorum {quorum}. "Passed" and "consensus" are two different '
+            "findings."
+        ),
+        "report.decision_members": " ({members} members)",
+        "report.vote_sources": "Ballots: {tablet} tablet, {paper} paper, {assisted} assisted.",
+        "report.col.rank": "Rank",
+        "report.col.proposal": "Proposal",
+        "report.col.supporters": "Supporters",
+        "report.col.support_share": "Support",
+        "report.col.yna": "Yes/No/Abstain",
+        "report.col.passed": "Decision",
+        "report.col.verdict": "Consensus",
+        "report.dissenting": "Dissenting: {groups}",
+        "report.by_source": "tablet {tablet} · paper {paper} · assisted {assisted}",
+        "report.no_proposals": "The meeting made no proposals.",
+        "report.no_dissent": "No proposal divided the resident groups noticeably.",
+        "report.dissent_item": '"{title}": {verdict}, support {share}{groups}.',
+        "report.dissent_groups": "; {groups} fell below the group floor and dissent",
+        "report.dissent_rejected": (
+            '"{title}": not passed (yes {yes}, no {no}, abstain {abstain}).'
+        ),
+        "report.col.residents": "Residents",
+        "report.col.professionals": "Professional review",
+        "report.col.statement": "Comparison",
+        "report.review_line": (
+            "{discipline} {name}: {feasibility}; cost {cost}; priority {priority}{comment}"
+        ),
+        "report.no_reviews": "No professional review yet.",
+        "report.satisfaction.satisfied": "Satisfied",
+        "report.satisfaction.basic": "Mostly satisfied",
+        "report.satisfaction.unsatisfied": "Not satisfied",
+        "report.col.rating": "Rating",
+        "report.responses": "Responses",
+        "report.satisfaction_rate": (
+            "Satisfaction = (satisfied + mostly satisfied) ÷ responses = {rate}{none}."
+        ),
+        "report.satisfaction_none": " (no ratings this time)",
+        "report.h3.goals": "Development goals",
+        "report.h3.findings": "Findings",
+        "report.h3.recommendations": "Recommendations",
+        "report.h3.followup": "Follow-up",
+        "report.col.item": "Item",
+        "report.col.status": "Status",
+        "report.col.last": "Latest entry",
+        "report.no_next": "No next steps agreed yet.",
+        "report.sign_note": "The results above were confirmed at the meeting.",
+        "report.sign.committee": "Residents' committee",
+        "report.sign.planner": "Community planner",
+        "report.sign.street": "Street office",
+        "report.sign.seal": "(seal)",
+        "report.sign.signature": "Signature: ",
+        "report.sign.date": "Date:",
+        "report.method.support": (
+            "Support = a proposal's supporters ÷ voters in the round, one decimal; equal "
+            "supporters share a rank."
+        ),
+        "report.method.consensus": (
+            'Consensus looks at overall agreement and at each resident group; "contested" '
+            'means at least one group clearly opposes, "insufficient" that the quorum '
+            "was not reached."
+        ),
+        "report.method.satisfaction": (
+            'Satisfaction = (satisfied + mostly satisfied) ÷ responses; "no data" '
+            "without responses."
+        ),
+        "report.method.anonymous": (
+            "Everything was collected anonymously; the report holds no resident's name, "
+            "contact or address."
+        ),
+        "report.method.map": (
+            "Coordinates are WGS-84; figure 1 is an azimuthal equidistant projection "
+            "centred on the community, in metres, north up."
+        ),
+        "report.method.audit": "Vote hash chain head: {chain}; record hash: {record}.",
+        "report.method.generated": "Generated from the meeting's record on {at}.",
+        "report.inventory_group": "{label} ({count})",
+        "report.unnamed": "(unnamed)",
+        "report.unclassified": "Unclassified",
+        "report.generated": "Generated {at}",
+        "report.agenda.welcome": "Sign-in; topic, rules and anonymity explained",
+        "report.agenda.mapping": "Residents map assets and problems",
+        "report.agenda.proposals": "Residents make and discuss proposals",
+        "report.agenda.voting": "Vote on the proposals by the agreed rules",
+        "report.agenda.satisfaction": "Residents rate the meeting",
+        "report.agenda.closed": "Results announced, next steps confirmed",
+        "report.stage.welcome": "Opening",
+        "report.stage.mapping": "Asset mapping",
+        "report.stage.proposals": "Proposals",
+        "report.stage.voting": "Voting",
+        "report.stage.satisfaction": "Satisfaction",
+        "report.stage.closed": "Closing",
     }
 )
 
