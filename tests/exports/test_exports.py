@@ -97,3 +97,33 @@ def test_exports_are_for_the_workshops_planners_only(client, planner_client, dat
     )
     assert response.status_code in (303, 401, 403, 404)
     assert b"FeatureCollection" not in response.content
+
+
+def test_control_characters_do_not_break_xlsx_or_docx() -> None:
+    from openpyxl import load_workbook as load
+
+    from tests.reports.test_render import make_content
+    from workshop.exports.service import workbook_xlsx
+    from workshop.reports import report_docx
+
+    nasty = "铃\x07声\x00响\x1b"
+    rows = {
+        "assets": [],
+        "proposals": [
+            {
+                "id": 1,
+                "title": nasty,
+                "description": "",
+                "status": "open",
+                "merged_into_id": "",
+                "has_location": "否",
+                "created_at": "",
+            }
+        ],
+        "votes": [],
+    }
+    book = load(io.BytesIO(workbook_xlsx(rows)))
+    assert book["提案"]["B2"].value == "铃\ufffd声\ufffd响\ufffd"
+    content = make_content()
+    content["proposals"][0]["title"] = nasty
+    assert report_docx(content).startswith(b"PK")

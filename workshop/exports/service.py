@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 from sqlalchemy import select
@@ -211,6 +212,12 @@ def table_csv(rows: list[dict], table: str) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _xlsx_value(value: Any) -> Any:
+    """Defused, and without the control characters a worksheet cannot hold."""
+    value = defuse(value)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 SHEETS = {"assets": "社区资产", "proposals": "提案", "votes": "表决汇总"}
 
 
@@ -220,7 +227,7 @@ def workbook_xlsx(data: dict[str, list[dict]]) -> bytes:
         ws = wb.create_sheet(SHEETS[table])
         ws.append([header for _, header in TABLES[table]])
         for row in rows:
-            ws.append([defuse(row[k]) for k, _ in TABLES[table]])
+            ws.append([_xlsx_value(row[k]) for k, _ in TABLES[table]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -53,8 +53,12 @@ def _font(
         font.color.rgb = colour
 
 
+# Characters XML 1.0 cannot carry (python-docx would refuse the whole document).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _run(paragraph, text: str, **kw) -> None:  # type: ignore[no-untyped-def]
-    lines = text.split("\n")
+    lines = _NOT_XML.sub("\ufffd", text).split("\n")
     for i, line in enumerate(lines):
         run = paragraph.add_run(line)
         _font(run, **kw)
