@@ -213,6 +213,57 @@ def cmd_base_map(args: argparse.Namespace) -> int:
 BASE_MAP_FIELDS = ("kind", "pack", "url", "attribution", "crs", "max_zoom")
 
 
+def cmd_export_bundle(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workshop.bundle import export_bundle
+    from workshop.i18n import t
+    from workshop.workshops.models import Workshop
+
+    database = _database()
+    photos = get_settings().data_dir / "photos"
+    with database.unit_of_work() as db:
+        workshop = db.get(Workshop, args.workshop_id)
+        if workshop is None:
+            print(t("workshop.not_found"), file=sys.stderr)
+            return 2
+        bundle = export_bundle(db, workshop, photos_dir=photos)
+    Path(args.file).write_bytes(bundle.data)
+    counts = bundle.manifest["counts"]
+    print(
+        f"已导出 / exported: {args.file} (uid {bundle.manifest['workshop_uid']}; "
+        f"资产 {counts['asset']}，提案 {counts['proposal']}，选票 {counts['vote']})"
+    )
+    return 0
+
+
+def cmd_import_bundle(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workshop.bundle import import_bundle
+    from workshop.errors import DomainError
+    from workshop.i18n import t
+
+    database = _database()
+    photos = get_settings().data_dir / "photos"
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        with database.unit_of_work() as db:
+            done = import_bundle(db, data, photos_dir=photos)
+    except DomainError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1
+    if done.created:
+        print(f"已导入 / imported: workshop {done.workshop_id} (uid {done.uid})")
+    else:
+        print(f"{t('bundle.already')} (workshop {done.workshop_id})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workshop", description="社区规划工作坊 workshop")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -260,6 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
         base_map.add_argument(option)
     base_map.add_argument("--max-zoom", dest="max_zoom", type=int)
     base_map.set_defaults(func=cmd_base_map)
+
+    export_b = sub.add_parser("export-bundle", help="export a workshop bundle / 导出工作坊包")
+    export_b.add_argument("workshop_id", type=int)
+    export_b.add_argument("file")
+    export_b.set_defaults(func=cmd_export_bundle)
+
+    import_b = sub.add_parser("import-bundle", help="import a workshop bundle / 导入工作坊包")
+    import_b.add_argument("file")
+    import_b.set_defaults(func=cmd_import_bundle)
 
     migrate = sub.add_parser("migrate", help="upgrade the database / 升级数据库")
     migrate.set_defaults(func=cmd_migrate)

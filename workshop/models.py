@@ -3,6 +3,7 @@
 from workshop.accounts.models import Planner
 from workshop.assessments.models import AssessmentRecord, ProfessionalReview, WorkshopFacilitator
 from workshop.assets.models import Asset
+from workshop.bundle.models import WorkshopOrigin
 from workshop.communities.models import Community
 from workshop.db import Base
 from workshop.followup.models import FollowUp, FollowUpNote
@@ -19,6 +20,7 @@ from workshop.service_log.models import PointsRules, ServiceLogEntry
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 
 __all__ = [
+    "WorkshopOrigin",
     "AssessmentRecord",
     "Asset",
     "Base",

@@ -257,7 +257,25 @@ def _view(content: dict, *, for_pdf: bool) -> dict:
 
 def report_html(content: dict, *, for_pdf: bool = False) -> str:
     """Return the report as one self-contained HTML page (for_pdf: the WeasyPrint flavour)."""
-    return _env().get_template("reports/consensus.html").render(_view(content, for_pdf=for_pdf))
+    from workshop.reports import model
+
+    font_stack = PDF_FONT_STACK if for_pdf else HTML_FONT_STACK
+    return (
+        _env()
+        .get_template("reports/consensus.html")
+        .render(
+            doc=model.build(content, for_pdf=for_pdf),
+            for_pdf=for_pdf,
+            font_stack=Markup(font_stack),
+            font_faces=[
+                {"weight": w, "url": p.as_uri()}
+                for w, p in sorted(FONT_FILES.items())
+                if for_pdf and p.is_file()
+            ],
+            sign_label=model.t("report.sign.signature"),
+            sign_date=model.t("report.sign.date"),
+        )
+    )
 
 
 def _check_font_url(url: str) -> None:

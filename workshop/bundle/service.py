@@ -1,0 +1,445 @@
+"""Export a workshop as one zip and import it into another instance.
+
+Layout: manifest.json (format version, app version, created, workshop uid, counts and
+the sha256 of every other member), tables/<table>.json (rows as plain JSON) and
+photos/<name>. The table list is `BUNDLE_TABLES`, the one place to add a new table:
+each entry says how its rows are selected for a workshop; foreign keys are found in the
+schema and re-numbered on import, so ids never clash with the target's.
+
+Participants are pseudonymised: their token and nickname never leave the instance; the
+bundle keys them by "P0001", "P0002"... (the same in every table, not derived from the
+token). On import each gets a fresh random token.
+
+Import is all or nothing: the zip is checked first (names, sizes, checksums, format,
+JSON, geometry), then every row is written in one transaction; any failure raises
+`Invalid` with a zh-CN message and leaves the database (and photo folder) unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import re
+import secrets
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+from sqlalchemy import Date, DateTime, Table, insert, select, update
+from sqlalchemy.orm import Session
+
+import workshop.models  # noqa: F401 - every table in the metadata
+from workshop.bundle.models import WorkshopOrigin
+from workshop.db import Base, utcnow
+from workshop.errors import Invalid
+from workshop.workshops.models import Workshop
+from workshop.workshops.service import new_join_code
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = 1
+MAX_MEMBERS = 10_000
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed
+MAX_RATIO = 200  # uncompressed ÷ compressed per member: beyond this it is a zip bomb
+_TABLE_NAME = re.compile(r"tables/[a-z_]+\.json")
+_PHOTO_NAME = re.compile(r"photos/[A-Za-z0-9_-]{1,64}\.jpg")
+
+Ids = dict[str, set[Any]]
+Selector = Callable[[Table, int, Ids], Any]  # -> a where clause
+
+
+def _by_workshop(t: Table, ws: int, _ids: Ids) -> Any:
+    return t.c.workshop_id == ws
+
+
+def _by_parent(column: str, parent: str) -> Selector:
+    return lambda t, _ws, ids: t.c[column].in_(ids.get(parent) or [-1])
+
+
+# Export order = import order (parents first). Tables not listed (the service log, points
+# rules) are the instance's own bookkeeping and stay behind.
+BUNDLE_TABLES: tuple[tuple[str, Selector], ...] = (
+    ("community", lambda t, _ws, ids: t.c.id.in_(ids["community"])),
+    ("planner", lambda t, _ws, ids: t.c.id.in_(ids["planner"])),
+    ("workshop", lambda t, ws, _ids: t.c.id == ws),
+    ("participant", _by_workshop),
+    ("voting_rules", _by_workshop),
+    ("voting_round", _by_workshop),
+    ("workshop_facilitator", _by_workshop),
+    ("asset", _by_workshop),
+    ("asset_contributor", _by_parent("asset_id", "asset")),
+    ("asset_support", _by_parent("asset_id", "asset")),
+    ("proposal", _by_workshop),
+    ("proposal_asset", _by_parent("proposal_id", "proposal")),
+    ("moderation_event", _by_workshop),
+    ("vote", _by_parent("round_id", "voting_round")),
+    ("vote_change", _by_parent("round_id", "voting_round")),
+    ("satisfaction_response", _by_workshop),
+    ("assessment_record", _by_workshop),
+    ("professional_review", _by_workshop),
+    ("follow_up", _by_workshop),
+    ("follow_up_note", _by_parent("follow_up_id", "follow_up")),
+)
+# Columns that never leave the instance.
+PRIVATE = {"participant": ("token", "nickname"), "planner": ("password_hash",)}
+GEOMETRY = {"community": ("boundary",), "asset": ("geometry",), "proposal": ("location",)}
+
+
+def app_version() -> str:
+    try:
+        return version("workshop")
+    except PackageNotFoundError:  # pragma: no cover - running from a checkout
+        return "0"
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def workshop_uid(db: Session, workshop: Workshop) -> str:
+    """The uid of an imported workshop, else one derived from what never changes on this
+    instance (id, join code, creation time): stable without writing on a GET."""
+    origin = db.get(WorkshopOrigin, workshop.id)
+    if origin is not None:
+        return origin.uid
+    created = workshop.created_at.isoformat() if workshop.created_at else ""
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"workshop:{workshop.id}:{workshop.join_code}:{created}")
+    )
+
+
+@dataclass
+class Bundle:
+    data: bytes
+    manifest: dict
+
+
+def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = None) -> Bundle:
+    """Return the workshop as a zip (bytes) and its manifest."""
+    uid = workshop_uid(db, workshop)
+    ids: Ids = {"community": {workshop.community_id}, "planner": {workshop.planner_id}}
+    tables: dict[str, list[dict]] = {}
+    rows_of: dict[str, list[dict]] = {}
+    for name, selector in BUNDLE_TABLES:
+        if name == "planner":
+            continue  # after the rest: every table may point at a planner
+        table = _table(name)
+        rows = [
+            dict(r)
+            for r in db.execute(select(table).where(selector(table, workshop.id, ids))).mappings()
+        ]
+        rows.sort(key=lambda r: tuple(str(r.get(c.name)) for c in table.primary_key.columns))
+        rows_of[name] = rows
+        if "id" in table.c:
+            ids[name] = {r["id"] for r in rows}
+        for column in table.c:
+            for fk in column.foreign_keys:
+                if fk.column.table.name == "planner":
+                    ids["planner"].update(
+                        r[column.name] for r in rows if r[column.name] is not None
+                    )
+    planner = _table("planner")
+    rows_of["planner"] = [
+        dict(r)
+        for r in db.execute(
+            select(planner).where(planner.c.id.in_(ids["planner"])).order_by(planner.c.id)
+        ).mappings()
+    ]
+    pseudonym = {r["id"]: f"P{i:04d}" for i, r in enumerate(rows_of["participant"], 1)}
+    photos: dict[str, bytes] = {}
+    for name, _ in BUNDLE_TABLES:
+        table = _table(name)
+        private = PRIVATE.get(name, ())
+        out = []
+        for row in rows_of[name]:
+            clean = {k: _json_value(v) for k, v in row.items() if k not in private}
+            if name == "participant":
+                clean["id"] = pseudonym[row["id"]]
+            for column in table.c:
+                if any(fk.column.table.name == "participant" for fk in column.foreign_keys):
+                    value = clean.get(column.name)
+                    clean[column.name] = pseudonym.get(value) if value is not None else None
+            if name == "asset" and row.get("photo") and photos_dir is not None:
+                path = photos_dir / row["photo"]
+                if path.is_file() and _PHOTO_NAME.fullmatch(f"photos/{row['photo']}"):
+                    photos[row["photo"]] = path.read_bytes()
+            out.append(clean)
+        tables[name] = out
+    members: dict[str, bytes] = {
+        f"tables/{name}.json": json.dumps(rows, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        for name, rows in tables.items()
+    }
+    members.update({f"photos/{n}": b for n, b in sorted(photos.items())})
+    manifest = {
+        "format": "workshop-bundle",
+        "format_version": FORMAT_VERSION,
+        "app_version": app_version(),
+        "created": utcnow().isoformat(timespec="seconds"),
+        "workshop_uid": uid,
+        "workshop_title": workshop.title,
+        "counts": {name: len(rows) for name, rows in tables.items()} | {"photos": len(photos)},
+        "members": {name: _sha256(data) for name, data in members.items()},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        for name, data in members.items():
+            z.writestr(name, data)
+    return Bundle(buffer.getvalue(), manifest)
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+def _read(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, bytes]]:
+    """Open and check the zip; return (manifest, tables, photos) or raise Invalid."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise Invalid("bundle.not_a_bundle") from None
+    if len(infos) > MAX_MEMBERS:
+        raise Invalid("bundle.too_large")
+    total = 0
+    for info in infos:
+        name = info.filename
+        if name != "manifest.json" and not (
+            _TABLE_NAME.fullmatch(name) or _PHOTO_NAME.fullmatch(name)
+        ):
+            raise Invalid("bundle.bad_member", name=name[:80])
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+            raise Invalid("bundle.too_large")
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise Invalid("bundle.bad_member", name="(重复)")
+    try:
+        contents = {i.filename: z.read(i) for i in infos}
+    except (zipfile.BadZipFile, OSError, EOFError, zlib_error()):
+        raise Invalid("bundle.corrupt") from None
+    if "manifest.json" not in contents:
+        raise Invalid("bundle.no_manifest")
+    try:
+        manifest = json.loads(contents.pop("manifest.json"))
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("bundle.no_manifest") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != "workshop-bundle":
+        raise Invalid("bundle.no_manifest")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise Invalid("bundle.unknown_version", version=str(manifest.get("format_version"))[:20])
+    listed = manifest.get("members")
+    if not isinstance(listed, dict) or set(listed) != set(contents):
+        raise Invalid("bundle.checksum")
+    for name, blob in contents.items():
+        if _sha256(blob) != listed[name]:
+            raise Invalid("bundle.checksum")
+    if not isinstance(manifest.get("workshop_uid"), str) or not manifest["workshop_uid"]:
+        raise Invalid("bundle.no_manifest")
+    tables: dict[str, list[dict]] = {}
+    for name, _ in BUNDLE_TABLES:
+        blob = contents.get(f"tables/{name}.json")
+        if blob is None:
+            raise Invalid("bundle.missing_table", table=name)
+        try:
+            rows = json.loads(blob)
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid("bundle.corrupt") from None
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise Invalid("bundle.corrupt")
+        tables[name] = rows
+    if len(tables["workshop"]) != 1 or len(tables["community"]) != 1:
+        raise Invalid("bundle.corrupt")
+    for name, columns in GEOMETRY.items():
+        for row in tables[name]:
+            for column in columns:
+                _check_geometry(row.get(column), allow_none=name != "asset")
+    photos = {n.removeprefix("photos/"): b for n, b in contents.items() if n.startswith("photos/")}
+    return manifest, tables, photos
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def _check_geometry(value: Any, *, allow_none: bool) -> None:
+    if value is None and allow_none:
+        return
+    try:
+        geom = shape(value)
+        ok = geom.is_valid and not geom.is_empty and shapely.get_num_coordinates(geom) > 0
+        minx, miny, maxx, maxy = geom.bounds
+        ok = ok and -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+    except Exception:  # noqa: BLE001 - anything shapely refuses is invalid geometry
+        ok = False
+    if not ok:
+        raise Invalid("bundle.bad_geometry")
+
+
+def _python_value(column: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = getattr(column.type, "impl", column.type)  # UTCDateTime decorates DateTime
+    if isinstance(kind, DateTime) or isinstance(column.type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+@dataclass
+class Imported:
+    workshop_id: int
+    uid: str
+    created: bool  # False: this bundle's workshop was already here
+
+
+def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
+    """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
+    manifest, tables, photos = _read(data)
+    uid = manifest["workshop_uid"]
+    known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
+    if known is not None:
+        return Imported(known.workshop_id, uid, created=False)
+    for local in db.scalars(select(Workshop)):  # a bundle of a workshop made here
+        if workshop_uid(db, local) == uid:
+            return Imported(local.id, uid, created=False)
+    try:
+        new_ids = _insert_all(db, tables)
+    except Invalid:
+        raise
+    except Exception:  # noqa: BLE001 - a row that does not fit the schema
+        log.warning("bundle import failed", exc_info=True)
+        raise Invalid("bundle.corrupt") from None
+    workshop_id = new_ids["workshop"][tables["workshop"][0]["id"]]
+    db.add(WorkshopOrigin(workshop_id=workshop_id, uid=uid, imported_at=utcnow()))
+    db.flush()
+    if photos_dir is not None and photos:
+        photos_dir.mkdir(parents=True, exist_ok=True)
+        for name, blob in photos.items():
+            target = photos_dir / name
+            if not target.exists():  # names are random; the same name is the same photo
+                target.write_bytes(blob)
+    return Imported(workshop_id, uid, created=True)
+
+
+def _column_plan(table: Table) -> list[tuple[Any, str | None]]:
+    """(column, the table its foreign key points at) for every column but a surrogate id."""
+    plan = []
+    for column in table.c:
+        if column.name == "id" and "id" in table.primary_key.columns:
+            continue
+        fks = list(column.foreign_keys)
+        plan.append((column, fks[0].column.table.name if fks else None))
+    return plan
+
+
+def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[Any, Any]]:
+    """Insert every table (parents first), re-numbering ids and the keys that point at them.
+
+    Rows of a table go in one executemany; `sort_by_parameter_order` hands back the new
+    ids in row order (batched RETURNING on SQLite and PostgreSQL alike).
+    """
+    new_ids: dict[str, dict[Any, Any]] = {}
+    deferred: list[tuple[Table, Any, str, str, Any]] = []  # self references
+    for name, _ in BUNDLE_TABLES:
+        table = _table(name)
+        ids = new_ids.setdefault(name, {})
+        plan = _column_plan(table)
+        has_id = "id" in table.c and "id" in table.primary_key.columns
+        batch: list[dict] = []
+        old_ids: list[Any] = []
+        for row in tables[name]:
+            if name == "planner":
+                existing = db.scalar(
+                    select(table.c.id).where(table.c.username == row.get("username"))
+                )
+                if existing is not None:
+                    ids[row["id"]] = existing
+                    continue
+            values: dict[str, Any] = {}
+            for column, target in plan:
+                key = column.name
+                if name == "participant" and key in ("token", "nickname"):
+                    values[key] = secrets.token_urlsafe(24) if key == "token" else ""
+                    continue
+                if name == "planner" and key == "password_hash":
+                    values[key] = "!imported"  # no password: reset before logging in
+                    continue
+                if key not in row:
+                    continue
+                value = row[key]
+                if target is not None and value is not None:
+                    if target == name:
+                        deferred.append((table, row["id"], key, target, value))
+                        value = None
+                    elif value in new_ids.get(target, {}):
+                        value = new_ids[target][value]
+                    else:
+                        raise Invalid("bundle.corrupt")
+                values[key] = _python_value(column, value)
+            if name == "assessment_record" and isinstance(values.get("content"), dict):
+                values["content"] = _remap_content(values["content"], new_ids)
+            if name == "workshop" and db.scalar(
+                select(table.c.id).where(table.c.join_code == values.get("join_code"))
+            ):
+                values["join_code"] = new_join_code()
+            batch.append(values)
+            old_ids.append(row.get("id"))
+        if not batch:
+            continue
+        if has_id:
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            created = db.execute(stmt, batch).scalars().all()
+            if len(created) != len(old_ids) or len(set(old_ids)) != len(old_ids):
+                raise Invalid("bundle.corrupt")
+            ids.update(zip(old_ids, created, strict=True))
+        else:
+            db.execute(insert(table), batch)
+    for table, old_id, column, target, value in deferred:
+        if value not in new_ids[target]:
+            raise Invalid("bundle.corrupt")
+        db.execute(
+            update(table)
+            .where(table.c.id == new_ids[table.name][old_id])
+            .values({column: new_ids[target][value]})
+        )
+    return new_ids
+
+
+def _remap_content(content: dict, new_ids: dict[str, dict[Any, Any]]) -> dict:
+    """The record's frozen JSON names proposals, the workshop and the community by id."""
+    content = json.loads(json.dumps(content))
+    for key, table in (("workshop", "workshop"), ("community", "community")):
+        part = content.get(key)
+        if isinstance(part, dict) and part.get("id") in new_ids.get(table, {}):
+            part["id"] = new_ids[table][part["id"]]
+    proposals = new_ids.get("proposal", {})
+    for p in content.get("proposals") or []:
+        if isinstance(p, dict) and p.get("proposal_id") in proposals:
+            p["proposal_id"] = proposals[p["proposal_id"]]
+    for review in content.get("reviews") or []:
+        if isinstance(review, dict) and review.get("proposal_id") in proposals:
+            review["proposal_id"] = proposals[review["proposal_id"]]
+    if isinstance(content.get("adopted"), list):
+        content["adopted"] = [proposals.get(i, i) for i in content["adopted"]]
+    return content

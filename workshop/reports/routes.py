@@ -1,0 +1,112 @@
+"""Planner routes of the report area: the .docx report, data exports and bundles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import Response
+
+from workshop import exports
+from workshop.assessments import versions
+from workshop.assessments.deps import FacilitatedWorkshop
+from workshop.assessments.review import is_facilitator
+from workshop.assessments.service import latest_record
+from workshop.bundle import export_bundle, import_bundle
+from workshop.deps import CurrentPlanner, DbSession
+from workshop.errors import Invalid, NotFound
+from workshop.reports.docx import report_docx
+from workshop.templating import go_to
+from workshop.workshops.models import Workshop
+
+router = APIRouter(prefix="/console/workshops/{workshop_id}")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/report.docx")
+def report_as_docx(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+    record = latest_record(db=db, workshop=workshop)
+    data = report_docx(versions.current_content(db=db, workshop=workshop, record=record))
+    name = f"workshop-{workshop.id}-report-v{record.version}.docx"
+    return Response(
+        data, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# --- data exports (planner only; anonymous) -------------------------------------------
+
+
+def _download(data: bytes, media_type: str, name: str) -> Response:
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/export/{table}.geojson")
+def export_geojson(table: str, workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+    makers = {"assets": exports.assets_geojson, "proposals": exports.proposals_geojson}
+    if table not in makers:
+        raise NotFound("export.unknown_table")
+    body = json.dumps(makers[table](db, workshop), ensure_ascii=False).encode("utf-8")
+    return _download(body, "application/geo+json", f"workshop-{workshop.id}-{table}.geojson")
+
+
+@router.get("/export/{table}.csv")
+def export_csv(table: str, workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+    if table not in exports.TABLES:
+        raise NotFound("export.unknown_table")
+    rows = exports.tables(db, workshop)[table]
+    return _download(
+        exports.table_csv(rows, table),
+        "text/csv; charset=utf-8",
+        f"workshop-{workshop.id}-{table}.csv",
+    )
+
+
+@router.get("/export/workshop.xlsx")
+def export_xlsx(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+    return _download(
+        exports.workbook_xlsx(exports.tables(db, workshop)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"workshop-{workshop.id}-data.xlsx",
+    )
+
+
+# --- workshop bundles ----------------------------------------------------------------------
+
+MAX_UPLOAD = 256 * 1024 * 1024
+
+
+def _photos_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.data_dir) / "photos"
+
+
+@router.get("/bundle.zip")
+def bundle_download(request: Request, workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+    bundle = export_bundle(db, workshop, photos_dir=_photos_dir(request))
+    return _download(bundle.data, "application/zip", f"workshop-{workshop.id}-bundle.zip")
+
+
+bundles = APIRouter(prefix="/console/bundles")
+
+
+@bundles.post("/import")
+async def bundle_upload(
+    request: Request,
+    planner: CurrentPlanner,
+    db: DbSession,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    if file is None or not file.filename:
+        raise Invalid("bundle.no_file")
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise Invalid("bundle.too_large")
+    done = import_bundle(db, data, photos_dir=_photos_dir(request))
+    db.flush()
+    visible = is_facilitator(db=db, workshop=db.get(Workshop, done.workshop_id), planner=planner)
+    return go_to(request, f"/console/workshops/{done.workshop_id}" if visible else "/console")
