@@ -8,7 +8,18 @@ from pathlib import Path
 
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 WORDY = re.compile(r"[A-Za-z\u3400-\u9fff]")
-VISIBLE_ATTRS = {"title", "placeholder", "aria-label", "alt", "aria-description"}
+VISIBLE_ATTRS = {
+    "title",
+    "placeholder",
+    "aria-label",
+    "alt",
+    "aria-description",
+    "hx-confirm",
+    "data-confirm",
+    "label",
+}
+# Blocks whose text is a class name, not words: {% block body_class %}tablet{% endblock %}
+NOT_TEXT = re.compile(r"(\{%-?\s*block\s+body_class\s*-?%\}).*?(\{%-?\s*endblock)", re.S)
 # Brand names, units and symbols that read the same in every language.
 ALLOWED = {
     "GeoJSON",
@@ -27,6 +38,9 @@ ALLOWED = {
     "×",
     "+1",
     "ID",
+    "N",  # dot voting: N dots per person, at most k per proposal
+    "k",
+    "WGS-84",
 }
 
 
@@ -65,6 +79,7 @@ class _Finder(HTMLParser):
 
 def literals(source: str) -> list[tuple[int, str]]:
     """Return (line, text) of each untranslated literal in a template source."""
+    source = NOT_TEXT.sub(lambda m: m.group(1) + m.group(2), source)
     blanked = JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
     finder = _Finder()
     finder.feed(blanked)
