@@ -91,7 +91,8 @@ def test_console_and_projector_in_english(planner_client, database):
     assert _lang(projector.text) == "en"
     assert "Scan or enter the join code to take part" in text_of(projector.text)
     planner_client.get("/console?lang=zh-CN")
-    assert "扫码或输入参与码加入" in planner_client.get(f"/console/workshops/{ws_id}/projector").text
+    projector = planner_client.get(f"/console/workshops/{ws_id}/projector")
+    assert "扫码或输入参与码加入" in projector.text
 
 
 def _closed_workshop(client, planner_client, database):
