@@ -30,6 +30,12 @@ def test_tablet_and_console_in_english(server, browser, shot):
     console.get_by_role("button", name=re.compile("Next step")).click()
     expect(console.get_by_text("Open projector view")).to_be_visible()
     shot(console, "en-console")
+    projector = planner.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(console.url + "/projector")
+    expect(projector.locator(".pj-title")).to_have_text("Asset map")
+    expect(projector.get_by_text("Scan or enter the join code to take part")).to_be_visible()
+    shot(projector, "en-projector")
 
     tablet = browser.new_context(**TABLET).new_page()
     tablet.goto(f"{base}/join")
