@@ -150,3 +150,22 @@ def test_domain_error_in_english_as_json_and_as_page(client):
 def test_not_found_page_in_english(client):
     page = client.get("/no-such-page", headers=EN)
     assert page.status_code == 404 and "Page not found." in page.text
+
+
+def test_a_version_finalised_from_an_english_screen_is_frozen_in_chinese(
+    client, planner_client, database
+):
+    from sqlalchemy import select
+
+    from workshop.assessments.models import AssessmentRecord
+
+    ws_id = _closed_workshop(client, planner_client, database)
+    planner_client.get("/console?lang=en")
+    planner_client.post(f"/console/workshops/{ws_id}/assessment/finalise")
+    with database.unit_of_work(write=False) as s:
+        record = s.scalars(select(AssessmentRecord)).one()
+        assert record.is_final
+        lead = record.content["facilitators"][0]
+        assert lead["discipline_label"] in ("规划师", "建筑师", "工程师")
+    page = text_of(planner_client.get(f"/console/workshops/{ws_id}/assessment").text)
+    assert "Planning assessment record" in page
