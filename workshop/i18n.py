@@ -81,8 +81,15 @@ MESSAGES: dict[str, dict[str, str]] = {}
 
 def _staged(area: Any, locale: str) -> dict[str, str]:
     """Strings an area file still holds (not folded into the catalogs yet)."""
-    texts = dict(getattr(area, "ZH_CN" if locale == DEFAULT_LOCALE else "EN", {}) or {})
-    labels = getattr(area, "LABELS" if locale == DEFAULT_LOCALE else "EN_LABELS", {}) or {}
+    texts: dict[str, str] = {}
+    labels = dict(getattr(area, "LABELS" if locale == DEFAULT_LOCALE else "EN_LABELS", {}) or {})
+    for key, text in (
+        getattr(area, "ZH_CN" if locale == DEFAULT_LOCALE else "EN", {}) or {}
+    ).items():
+        if isinstance(text, dict):  # labels written inside EN: {"kind": {value: text}}
+            labels.setdefault(key, {}).update(text)
+        else:
+            texts[key] = text
     for kind, names in labels.items():
         for value, text in names.items():
             texts[f"label.{kind}.{value}"] = text

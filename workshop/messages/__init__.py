@@ -9,3 +9,20 @@ moves them into the catalogs and empties these dicts.
 from workshop.messages import analysis, assets, platform, records, voting
 
 AREAS = (assets, voting, records, platform, analysis)
+
+
+def _with_unlisted(listed: tuple) -> tuple:
+    """Every module in this package is an area, even one not listed above yet."""
+    import importlib
+    import pkgutil
+
+    names = {m.__name__ for m in listed}
+    extra = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+        if f"{__name__}.{info.name}" not in names
+    ]
+    return (*listed, *extra)
+
+
+AREAS = _with_unlisted(AREAS)
