@@ -21,6 +21,7 @@ from workshop.db import Database
 from workshop.errors import DomainError, NotAuthenticated
 from workshop.i18n import t
 from workshop.live.broker import BROKER, PgListener
+from workshop.locale_middleware import LocaleMiddleware
 from workshop.mapping.offline import use_local_assets
 from workshop.migrate import upgrade
 from workshop.security import SecurityMiddleware
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(
         SecurityMiddleware, secret_key=app.state.secret_key, cookie_secure=settings.cookie_secure
     )
+    # Outermost: the language is chosen before anything can answer (refusals included).
+    app.add_middleware(LocaleMiddleware, cookie_secure=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
     _include_map_routers(app)

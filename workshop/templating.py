@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from babel import dates, numbers
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -14,13 +16,91 @@ from markupsafe import Markup, escape
 
 from workshop.assets.service import ASSET_CLASSES
 from workshop.config import TEMPLATES_DIR, get_settings
-from workshop.i18n import DEFAULT_LOCALE, label, t
+from workshop.i18n import LOCALES, babel_name, get_locale, label, t
+
+# Times are stored in UTC; people read them in China time (one zone, no DST).
+DISPLAY_TZ = timezone(timedelta(hours=8))
 
 
 def _security_context(request: Request) -> dict[str, Any]:
     """Per-request values set by SecurityMiddleware: the CSP nonce and the CSRF token."""
     state = request.scope.get("state", {})
     return {"csp_nonce": state.get("csp_nonce", ""), "csrf_token": state.get("csrf_token", "")}
+
+
+def _locale_context(request: Request) -> dict[str, Any]:
+    """The request's language (LocaleMiddleware) and the links of the language switch."""
+    locale = get_locale()
+    switch = []
+    for code in LOCALES:
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        query.append(("lang", code))
+        switch.append(
+            {
+                "code": code,
+                "href": request.url.path + "?" + urlencode(query),
+                "current": code == locale,
+            }
+        )
+    return {"locale": locale, "lang_links": switch}
+
+
+def _parse(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return (
+                datetime.fromisoformat(value)
+                if "T" in value or " " in value
+                else date.fromisoformat(value)
+            )
+        except ValueError:
+            return None
+    return value
+
+
+def format_date_filter(value: Any, format: str = "medium") -> str:
+    """A date (or datetime, or ISO string) in the current locale: 2026年5月1日 / May 1, 2026."""
+    parsed = _parse(value)
+    if parsed is None or parsed == "":
+        return "—" if value in (None, "") else str(value)
+    if isinstance(parsed, datetime):
+        parsed = (parsed.astimezone(DISPLAY_TZ) if parsed.tzinfo else parsed).date()
+    return dates.format_date(parsed, format=format, locale=babel_name(get_locale()))
+
+
+def format_datetime_filter(value: Any, format: str = "medium") -> str:
+    """A moment in the current locale, shown in China time."""
+    parsed = _parse(value)
+    if not isinstance(parsed, datetime):
+        return (
+            format_date_filter(value)
+            if parsed is not None
+            else ("—" if value is None else str(value))
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return dates.format_datetime(
+        parsed, format=format, tzinfo=DISPLAY_TZ, locale=babel_name(get_locale())
+    )
+
+
+def format_number_filter(value: Any, digits: int | None = None) -> str:
+    """A number with the locale's grouping and decimal signs; `digits` fixes the decimals."""
+    if value is None or value == "":
+        return "—"
+    loc = babel_name(get_locale())
+    if digits is None:
+        return numbers.format_decimal(value, locale=loc)
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return numbers.format_decimal(value, format=pattern, locale=loc)
+
+
+def format_percent_filter(value: Any, digits: int = 1) -> str:
+    """A share (0.123) as a percentage in the current locale; "—" when there is none."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    return numbers.format_percent(value, format=pattern, locale=babel_name(get_locale()))
 
 
 @pass_context
@@ -32,15 +112,21 @@ def csrf_field(context: Any) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(token))
 
 
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_security_context])
+templates = Jinja2Templates(
+    directory=str(TEMPLATES_DIR), context_processors=[_security_context, _locale_context]
+)
 templates.env.globals.update(
     _=t,
     csrf_field=csrf_field,
     label=label,
-    locale=DEFAULT_LOCALE,
     asset_colours={key: c.colour for key, c in ASSET_CLASSES.items()},
 )
-templates.env.filters["percent"] = lambda v, digits=1: "—" if v is None else f"{v:.{digits}%}"
+templates.env.filters.update(
+    date=format_date_filter,
+    datetime=format_datetime_filter,
+    number=format_number_filter,
+    percent=format_percent_filter,
+)
 
 
 def is_htmx(request: Request) -> bool:

@@ -76,7 +76,7 @@ def _arrange(url: str) -> tuple[int, int]:
 def test_records_pages_look_right(server, browser, settings):
     ws_id, community_id = _arrange(settings.database_url)
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page.goto(f"{server.base_url}/login")
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "demo-planner")

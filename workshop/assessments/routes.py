@@ -163,7 +163,7 @@ def report_as_html(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
     name = _filename(workshop.id, record.version, "html")
     return HTMLResponse(
-        report_html(versions.current_content(db=db, workshop=workshop, record=record)),
+        report_html(versions.report_content(db=db, workshop=workshop, record=record)),
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
 
@@ -171,7 +171,7 @@ def report_as_html(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
 @router.get("/report.pdf")
 def report_as_pdf(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
-    pdf = report_pdf(versions.current_content(db=db, workshop=workshop, record=record))
+    pdf = report_pdf(versions.report_content(db=db, workshop=workshop, record=record))
     name = _filename(workshop.id, record.version, "pdf")
     return Response(
         pdf,

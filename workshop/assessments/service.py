@@ -20,7 +20,7 @@ from workshop.assessments.models import AssessmentRecord
 from workshop.assets.service import ASSET_CLASSES, assets_of, counts_by_class
 from workshop.db import utcnow
 from workshop.errors import NotFound
-from workshop.i18n import label
+from workshop.i18n import REPORT_LOCALE, label, use_locale
 from workshop.proposals.consensus import Assessment
 from workshop.proposals.rounds import current_round
 from workshop.proposals.rules import rules_of
@@ -39,6 +39,13 @@ PLANNER_KEYS = ("findings", "recommendations", "goals", "meeting")
 
 
 def build_content(*, db: Session, workshop: Workshop) -> dict:
+    """The record's content. Always in Chinese: it feeds the report for the street office,
+    whatever language the planner's screen is in."""
+    with use_locale(REPORT_LOCALE):
+        return _build_content(db=db, workshop=workshop)
+
+
+def _build_content(*, db: Session, workshop: Workshop) -> dict:
     """Return the record's content: plain JSON data, the single source for every report."""
     community, planner = workshop.community, workshop.planner
     counts = counts_by_class(db=db, workshop=workshop)

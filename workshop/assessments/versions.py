@@ -25,6 +25,7 @@ from workshop.assessments.service import (
 from workshop.db import utcnow
 from workshop.errors import Conflict, Invalid, NotFound
 from workshop.followup.service import adopted_ids, community_followup
+from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.live.broker import announce
 from workshop.service_log.service import record_assessment
 from workshop.workshops.models import Workshop
@@ -49,6 +50,13 @@ def record_version(*, db: Session, workshop: Workshop, version: int) -> Assessme
     if record is None:
         raise NotFound("assessment.version_not_found")
     return record
+
+
+def report_content(*, db: Session, workshop: Workshop, record: AssessmentRecord) -> dict:
+    """The content a report (or a frozen version) is made of: its live sections in Chinese,
+    the language of the documents for the street office, whatever the UI language."""
+    with use_locale(REPORT_LOCALE):
+        return current_content(db=db, workshop=workshop, record=record)
 
 
 def current_content(*, db: Session, workshop: Workshop, record: AssessmentRecord) -> dict:
@@ -142,7 +150,7 @@ def finalise(*, db: Session, workshop: Workshop, planner: Planner) -> Assessment
     if record.is_final:
         raise Conflict("assessment.already_final")
     now = utcnow()
-    content = copy.deepcopy(current_content(db=db, workshop=workshop, record=record))
+    content = copy.deepcopy(report_content(db=db, workshop=workshop, record=record))
     content["finalised"] = {
         "at": now.isoformat(timespec="seconds"),
         "by": planner.name,

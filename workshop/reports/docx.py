@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.reports import model
 
 FONT = "Noto Sans SC"
@@ -192,7 +193,14 @@ def _figure_png(svg: str) -> bytes | None:
 
 
 def report_docx(content: dict) -> bytes:
-    """Return the report as a .docx (A4, running header, page numbers, Chinese fonts)."""
+    """Return the report as a .docx (A4, running header, page numbers, Chinese fonts).
+
+    Like the PDF it is the street office's Chinese document, whatever the screen language."""
+    with use_locale(REPORT_LOCALE):
+        return _report_docx(content)
+
+
+def _report_docx(content: dict) -> bytes:
     doc_model = model.build(content, for_pdf=True)
     doc = new_document()
     section = doc.sections[0]

@@ -26,6 +26,7 @@ from urllib.request import url2pathname
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.reports.figure import FALLBACK_COLOUR, asset_map_svg, colour_or_default
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -256,26 +257,30 @@ def _view(content: dict, *, for_pdf: bool) -> dict:
 
 
 def report_html(content: dict, *, for_pdf: bool = False) -> str:
-    """Return the report as one self-contained HTML page (for_pdf: the WeasyPrint flavour)."""
+    """Return the report as one self-contained HTML page (for_pdf: the WeasyPrint flavour).
+
+    The report is for the street office: it is rendered in Chinese (REPORT_LOCALE) whatever
+    the language of the screen that asked for it."""
     from workshop.reports import model
 
     font_stack = PDF_FONT_STACK if for_pdf else HTML_FONT_STACK
-    return (
-        _env()
-        .get_template("reports/consensus.html")
-        .render(
-            doc=model.build(content, for_pdf=for_pdf),
-            for_pdf=for_pdf,
-            font_stack=Markup(font_stack),
-            font_faces=[
-                {"weight": w, "url": p.as_uri()}
-                for w, p in sorted(FONT_FILES.items())
-                if for_pdf and p.is_file()
-            ],
-            sign_label=model.t("report.sign.signature"),
-            sign_date=model.t("report.sign.date"),
+    with use_locale(REPORT_LOCALE):
+        return (
+            _env()
+            .get_template("reports/consensus.html")
+            .render(
+                doc=model.build(content, for_pdf=for_pdf),
+                for_pdf=for_pdf,
+                font_stack=Markup(font_stack),
+                font_faces=[
+                    {"weight": w, "url": p.as_uri()}
+                    for w, p in sorted(FONT_FILES.items())
+                    if for_pdf and p.is_file()
+                ],
+                sign_label=model.t("report.sign.signature"),
+                sign_date=model.t("report.sign.date"),
+            )
         )
-    )
 
 
 def _check_font_url(url: str) -> None:
