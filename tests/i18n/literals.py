@@ -37,6 +37,7 @@ ALLOWED = {
     "MB",
     "×",
     "+1",
+    "A+",  # the large-text button's icon (its words come from a message)
     "ID",
     "N",  # dot voting: N dots per person, at most k per proposal
     "k",

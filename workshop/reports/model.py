@@ -14,7 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from workshop.messages.report import ZH_CN
+from workshop.i18n import REPORT_LOCALE
+from workshop.i18n import t as translate
 from workshop.reports import render as r
 from workshop.reports.figure import asset_map_svg, colour_or_default
 
@@ -23,8 +24,8 @@ SATISFACTION = ("satisfied", "basic", "unsatisfied")
 
 
 def t(key: str, **params: Any) -> str:
-    text = ZH_CN.get(key, key)
-    return text.format(**params) if params else text
+    """The report's wording: always Chinese, the street office's language."""
+    return translate(key, locale=REPORT_LOCALE, **params)
 
 
 @dataclass
