@@ -3,6 +3,7 @@
 from workshop.accounts.models import Planner
 from workshop.assessments.models import AssessmentRecord, ProfessionalReview, WorkshopFacilitator
 from workshop.assets.models import Asset
+from workshop.ballots.models import BallotCard, Population
 from workshop.communities.models import Community
 from workshop.db import Base
 from workshop.followup.models import FollowUp, FollowUpNote
@@ -21,6 +22,8 @@ from workshop.workshops.models import Participant, SatisfactionResponse, Worksho
 __all__ = [
     "AssessmentRecord",
     "Asset",
+    "BallotCard",
+    "Population",
     "Base",
     "Community",
     "FollowUp",

@@ -26,6 +26,7 @@ from workshop.db import utcnow
 from workshop.errors import Conflict, Invalid, NotFound
 from workshop.followup.service import adopted_ids, community_followup
 from workshop.live.broker import announce
+from workshop.proposals.audit import seal_record
 from workshop.service_log.service import record_assessment
 from workshop.workshops.models import Workshop
 
@@ -152,6 +153,7 @@ def finalise(*, db: Session, workshop: Workshop, planner: Planner) -> Assessment
     record.finalised_at = now
     record.finalised_by_id = planner.id
     db.flush()
+    seal_record(db, record)  # hash chain over finalised versions (tamper evidence)
     record_assessment(db=db, workshop=workshop, record=record)
     announce(db, workshop.id, "records")
     return record

@@ -18,6 +18,7 @@ from workshop.accounts.models import Planner
 from workshop.db import utcnow
 from workshop.errors import Conflict, Forbidden, Invalid
 from workshop.live.broker import announce
+from workshop.proposals.audit import append_change
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.proposals.moderation import proposal_of
 from workshop.proposals.rounds import current_round
@@ -176,19 +177,23 @@ def _cast(
         db.add(vote)
     else:
         vote.value, vote.source, vote.updated_at = value, source, utcnow()
-    db.add(
-        VoteChange(
-            round_id=voting_round.id,
-            proposal_id=proposal.id,
-            participant_id=participant.id,
-            old_value=old,
-            new_value=value,
-            source=source,
-            planner_id=planner.id if planner else None,
-        )
-    )
     try:
         db.flush()
+        # Hash-chained per workshop (workshop.proposals.audit).
+        append_change(
+            db,
+            workshop.id,
+            VoteChange(
+                round_id=voting_round.id,
+                proposal_id=proposal.id,
+                participant_id=participant.id,
+                old_value=old,
+                new_value=value,
+                source=source,
+                planner_id=planner.id if planner else None,
+                created_at=utcnow(),
+            ),
+        )
     except IntegrityError:
         # The unique constraint caught a second row; with the participant locked this
         # needs a writer outside this code. Refuse (the request rolls back) rather than guess.
