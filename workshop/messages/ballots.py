@@ -1,4 +1,5 @@
 """zh-CN (and English) strings for ballot cards, representativeness and tamper evidence."""
+# ruff: noqa: E501
 
 ZH_CN: dict[str, str] = {
     "ballots.margin_invalid": "代表性差距必须在 0 到 100 个百分点之间。",
