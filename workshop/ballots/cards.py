@@ -77,7 +77,12 @@ def card_by_code(*, db: Session, code: str, lock: bool = False) -> BallotCard:
 
 
 def use_card(
-    *, db: Session, code: str, group: str = "", device: Participant | None = None
+    *,
+    db: Session,
+    code: str,
+    group: str = "",
+    device: Participant | None = None,
+    consent: bool = True,
 ) -> tuple[BallotCard, Participant]:
     """Start the card's participant, or resume it on the device that started it.
 
@@ -93,7 +98,7 @@ def use_card(
         raise Conflict("ballots.card_used")
     workshop = db.get(Workshop, card.workshop_id)
     assert workshop is not None
-    person = join(db=db, workshop=workshop, nickname="", group=card.group or group, consent=True)
+    person = join(db=db, workshop=workshop, nickname="", group=card.group or group, consent=consent)
     card.status, card.participant_id, card.used_at = "used", person.id, utcnow()
     db.flush()
     return card, person

@@ -41,6 +41,15 @@ ZH_CN: dict[str, str] = {
     "ballots.poster": "海报贴点计数",
     "ballots.poster_hint": "按建议填写海报上的贴点数，每个贴点记为一位纸质投票人的一票。",
     "ballots.poster_save": "保存海报计数",
+    "ballots.poster_method": "同意/不同意/跳过投票不能用海报贴点，请逐张录入纸质选票。",
+    "ballots.poster_invalid": "贴点数必须是非负整数，一次最多 {limit} 个。",
+    "ballots.card_start": "开始",
+    "ballots.card_welcome": "欢迎参加议事会！点“开始”就可以参与。",
+    "ballots.card_choose_group": "请选择您的居民类别",
+    "ballots.cards_new": "未使用 {n} 张",
+    "ballots.cards_manage": "管理选票卡",
+    "ballots.back": "返回工作坊",
+    "ballots.saved": "已保存。",
 }
 
 EN: dict[str, str] = {
@@ -83,6 +92,15 @@ EN: dict[str, str] = {
     "ballots.poster": "Dot-sticker poster tally",
     "ballots.poster_hint": "Enter the dots on the poster per proposal; each dot counts as one paper voter's vote.",
     "ballots.poster_save": "Save poster tally",
+    "ballots.poster_method": "Agree/disagree/pass votes cannot come from a sticker poster; enter the paper ballots one by one.",
+    "ballots.poster_invalid": "Dot counts must be whole numbers, at most {limit} at a time.",
+    "ballots.card_start": "Start",
+    "ballots.card_welcome": "Welcome to the workshop! Tap Start to take part.",
+    "ballots.card_choose_group": "Choose your resident group",
+    "ballots.cards_new": "{n} unused",
+    "ballots.cards_manage": "Manage ballot cards",
+    "ballots.back": "Back to the workshop",
+    "ballots.saved": "Saved.",
 }
 
 LABELS: dict[str, dict[str, str]] = {
