@@ -50,6 +50,7 @@ ZH_CN: dict[str, str] = {
     "ballots.cards_manage": "管理选票卡",
     "ballots.back": "返回工作坊",
     "ballots.saved": "已保存。",
+    "ballots.card_group_on_card": "不预设（居民在卡上勾选）",
 }
 
 EN: dict[str, str] = {
@@ -101,6 +102,7 @@ EN: dict[str, str] = {
     "ballots.cards_manage": "Manage ballot cards",
     "ballots.back": "Back to the workshop",
     "ballots.saved": "Saved.",
+    "ballots.card_group_on_card": "None (residents tick it on the card)",
 }
 
 LABELS: dict[str, dict[str, str]] = {
