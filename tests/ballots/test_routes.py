@@ -4,7 +4,7 @@ HTTP: what the facilitator and the resident see, and what is stored."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workshop.ballots.models import BallotCard
 from workshop.proposals.models import Vote, VoteChange
@@ -184,3 +184,35 @@ def test_population_and_the_live_representativeness_panel(client, planner_client
     assert "本结论所依据的到场人员中，老年居民代表性不足" in results
     r = planner_client.post(f"{base}/population", data=form | {"margin_pct": "150"}, headers=HX)
     assert r.status_code == 422
+
+
+def test_assisted_vote_for_a_card_holder_goes_to_the_cards_participant(
+    client, planner_client, database
+):
+    ws_id, code, (a, b) = _voting(database, planner_client.planner)
+    base = f"/console/workshops/{ws_id}"
+    planner_client.post(f"{base}/cards", data={"count": "2", "group": "老年居民"})
+    with database.unit_of_work(write=False) as s:
+        used, fresh = s.scalars(select(BallotCard.code).order_by(BallotCard.number)).all()
+    tablet = TestClient(client.app)
+    tablet.post(f"/c/{used}", data={"consent": "true"})
+    tablet.post(f"/w/{code}/proposals/{a}/support", data={"support": "true"}, headers=HX)
+    # The resident with the used card asks for help with b; a fresh card holder too.
+    for card in (used, fresh.lower()):
+        form = {"source": "assisted", "card": card, "proposal": [a, b], "value": ["", "1"]}
+        assert planner_client.post(f"{base}/ballots", data=form, headers=HX).status_code == 204
+    with database.unit_of_work(write=False) as s:
+        cards = {c.code: c for c in s.scalars(select(BallotCard))}
+        assert cards[fresh].status == "used"
+        rows = s.execute(select(Vote.participant_id, Vote.proposal_id, Vote.source)).all()
+        assert sorted(rows) == sorted(
+            [
+                (cards[used].participant_id, a, "tablet"),
+                (cards[used].participant_id, b, "assisted"),
+                (cards[fresh].participant_id, b, "assisted"),
+            ]
+        )
+        assert s.scalar(select(func.count()).select_from(Participant)) == 2
+    results = text_of(planner_client.get(f"{base}/voting/_results").text)
+    # Two voters: the card holder (tablet + assisted → counted once, as assisted) and the new one.
+    assert "2 人已投票" in results and "平板 0 · 纸质选票 0 · 协助投票 2" in results

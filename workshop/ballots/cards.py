@@ -114,3 +114,18 @@ def cancel_card(*, db: Session, workshop: Workshop, card_id: int) -> BallotCard:
         db.flush()
         announce(db, workshop.id, "participants")
     return card
+
+
+def card_participant(*, db: Session, workshop: Workshop, code: str, group: str = "") -> Participant:
+    """The participant of a card a facilitator votes for (assisted): started now if the
+    card is new; refused if cancelled or from another workshop."""
+    card = card_by_code(db=db, code=code, lock=True)
+    if card.workshop_id != workshop.id:
+        raise NotFound("ballots.card_unknown")
+    if card.status == "cancelled":
+        raise Forbidden("ballots.card_cancelled")
+    if card.status == "used":
+        person = db.get(Participant, card.participant_id)
+        assert person is not None
+        return person
+    return use_card(db=db, code=card.code, group=group)[1]

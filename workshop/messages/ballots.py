@@ -51,6 +51,8 @@ ZH_CN: dict[str, str] = {
     "ballots.back": "返回工作坊",
     "ballots.saved": "已保存。",
     "ballots.card_group_on_card": "不预设（居民在卡上勾选）",
+    "ballots.ballot_card": "选票卡号（可不填）",
+    "ballots.ballot_card_hint": "协助持卡居民投票时填写",
 }
 
 EN: dict[str, str] = {
@@ -103,6 +105,8 @@ EN: dict[str, str] = {
     "ballots.back": "Back to the workshop",
     "ballots.saved": "Saved.",
     "ballots.card_group_on_card": "None (residents tick it on the card)",
+    "ballots.ballot_card": "Ballot card code (optional)",
+    "ballots.ballot_card_hint": "when helping a resident who has a card",
 }
 
 LABELS: dict[str, dict[str, str]] = {

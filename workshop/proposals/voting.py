@@ -288,8 +288,10 @@ def record_ballot(
     source: str,
     group: str,
     values: dict[int, int],
+    participant: Participant | None = None,
 ) -> Participant:
-    """Enter a paper ballot (or a vote cast with a facilitator's help) as a new participant.
+    """Enter a paper ballot (or a vote cast with a facilitator's help) as a new participant,
+    or for `participant` (a resident who started on a ballot card and asks for help).
 
     Every vote goes through the same checks as a tablet's (open round, k, budget) and is
     audited with its source and the planner who entered it; one refusal stores nothing
@@ -304,7 +306,7 @@ def record_ballot(
     votes = {p: v for p, v in values.items() if v != 0 or voting_round.method == "agree"}
     if not votes:
         raise Invalid("vote.empty_ballot")
-    person = join(db=db, workshop=workshop, nickname="", group=group, consent=True)
+    person = participant or join(db=db, workshop=workshop, nickname="", group=group, consent=True)
     for proposal_id, value in sorted(votes.items()):
         cast_vote(
             db=db,
