@@ -216,3 +216,33 @@ def test_assisted_vote_for_a_card_holder_goes_to_the_cards_participant(
     results = text_of(planner_client.get(f"{base}/voting/_results").text)
     # Two voters: the card holder (tablet + assisted → counted once, as assisted) and the new one.
     assert "2 人已投票" in results and "平板 0 · 纸质选票 0 · 协助投票 2" in results
+
+
+def test_a_paper_ballot_is_corrected_with_an_audit_entry_not_silently(
+    client, planner_client, database
+):
+    ws_id, code, (a, b) = _voting(database, planner_client.planner)
+    base = f"/console/workshops/{ws_id}"
+    form = {"source": "paper", "group": "商户", "proposal": [a, b], "value": ["1", ""]}
+    planner_client.post(f"{base}/ballots", data=form, headers=HX)
+    tablet = TestClient(client.app)
+    join(tablet, code)
+    with database.unit_of_work(write=False) as s:
+        paper_id = s.scalar(select(Vote.participant_id).where(Vote.source == "paper"))
+        tablet_id = s.scalar(select(func.max(Participant.id)))
+    assert "更正已录入的选票" in planner_client.get(f"{base}/voting/_panel").text
+    fix = {"participant": str(paper_id), "proposal": [a, b], "value": ["0", "1"]}
+    assert planner_client.post(f"{base}/ballots/correct", data=fix, headers=HX).status_code == 204
+    # A tablet participant's votes are theirs: no correction from the console.
+    other = fix | {"participant": str(tablet_id)}
+    r = planner_client.post(f"{base}/ballots/correct", data=other, headers=HX)
+    assert r.status_code == 403 and "只能更正" in r.text
+    with database.unit_of_work(write=False) as s:
+        votes = s.execute(select(Vote.proposal_id, Vote.value, Vote.source)).all()
+        assert sorted(votes) == [(a, 0, "paper"), (b, 1, "paper")]
+        trail = s.execute(
+            select(VoteChange.proposal_id, VoteChange.old_value, VoteChange.new_value)
+            .where(VoteChange.participant_id == paper_id)
+            .order_by(VoteChange.id)
+        ).all()
+        assert trail == [(a, None, 1), (a, 1, 0), (b, None, 1)]

@@ -53,6 +53,12 @@ ZH_CN: dict[str, str] = {
     "ballots.card_group_on_card": "不预设（居民在卡上勾选）",
     "ballots.ballot_card": "选票卡号（可不填）",
     "ballots.ballot_card_hint": "协助持卡居民投票时填写",
+    "ballots.not_a_ballot": "只能更正由主持人录入的纸质选票或协助投票。",
+    "ballots.correct": "更正已录入的选票",
+    "ballots.correct_hint": "填写选票编号（见“最近的投票修改”中的“谁”一栏）和改正后的选择；留空的建议保持不变。每次更正都记入修改记录。",
+    "ballots.ballot_no": "选票编号",
+    "ballots.correct_save": "保存更正",
+    "ballots.unchanged": "不变",
 }
 
 EN: dict[str, str] = {
@@ -107,6 +113,12 @@ EN: dict[str, str] = {
     "ballots.card_group_on_card": "None (residents tick it on the card)",
     "ballots.ballot_card": "Ballot card code (optional)",
     "ballots.ballot_card_hint": "when helping a resident who has a card",
+    "ballots.not_a_ballot": "Only paper or assisted ballots entered by a facilitator can be corrected.",
+    "ballots.correct": "Correct an entered ballot",
+    "ballots.correct_hint": 'Give the ballot number (the "who" column of recent vote changes) and the corrected choices; blank proposals stay as they are. Every correction is kept in the change history.',
+    "ballots.ballot_no": "Ballot number",
+    "ballots.correct_save": "Save correction",
+    "ballots.unchanged": "unchanged",
 }
 
 LABELS: dict[str, dict[str, str]] = {

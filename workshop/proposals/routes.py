@@ -267,6 +267,29 @@ def enter_ballot(
     return go_to(request, _console(workshop))
 
 
+@router.post("/console/workshops/{workshop_id}/ballots/correct")
+def correct_ballot(
+    request: Request,
+    workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    participant: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    proposal: Annotated[list[int], Form()],
+    value: Annotated[list[str], Form()],
+) -> Response:
+    """Correct an entered paper or assisted ballot; "" leaves a proposal as it is."""
+    if len(proposal) != len(value):
+        raise Invalid("vote.bad_value")
+    try:
+        values = {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
+    except ValueError:
+        raise Invalid("vote.bad_value") from None
+    service.correct_ballot(
+        db=db, workshop=workshop, planner=planner, participant_id=participant, values=values
+    )
+    return go_to(request, _console(workshop))
+
+
 @router.post("/console/workshops/{workshop_id}/rules")
 def save_rules(
     request: Request,

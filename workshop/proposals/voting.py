@@ -318,3 +318,44 @@ def record_ballot(
             planner=planner,
         )
     return person
+
+
+def correct_ballot(
+    *,
+    db: Session,
+    workshop: Workshop,
+    planner: Planner,
+    participant_id: int,
+    values: dict[int, int],
+) -> Participant:
+    """Correct an entered paper or assisted ballot in the open round: each changed value
+    is a new audited change (old → new, source kept, the correcting planner), never an
+    edit in place. 0 takes an approval or dot vote back."""
+    person = db.get(Participant, participant_id)
+    if person is None or person.workshop_id != workshop.id:
+        raise Forbidden("vote.not_participant")
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None or voting_round.status != "open":
+        raise Forbidden("vote.round_closed")
+    sources = set(
+        db.scalars(
+            select(VoteChange.source).where(
+                VoteChange.round_id == voting_round.id, VoteChange.participant_id == person.id
+            )
+        )
+    )
+    if not sources or not sources <= {"paper", "assisted"}:
+        raise Forbidden("ballots.not_a_ballot")
+    source = "assisted" if "assisted" in sources else "paper"
+    # Lower values first, so a correction that moves dots never trips the budget midway.
+    for proposal_id, value in sorted(values.items(), key=lambda kv: kv[1]):
+        cast_vote(
+            db=db,
+            workshop=workshop,
+            participant=person,
+            proposal_id=proposal_id,
+            value=value,
+            source=source,
+            planner=planner,
+        )
+    return person
