@@ -8,7 +8,17 @@ from fastapi.testclient import TestClient
 from ..factories import make_workshop
 from .routes import fill, route_table
 
-PUBLIC = {"/", "/login", "/logout", "/join", "/j/{code}", "/openapi.json", "/api/docs"}
+# /c/{code}: a printed ballot card's start screen (the card is the credential).
+PUBLIC = {
+    "/",
+    "/login",
+    "/logout",
+    "/join",
+    "/j/{code}",
+    "/c/{code}",
+    "/openapi.json",
+    "/api/docs",
+}
 # Base-map tiles are public imagery (no workshop data), like static files.
 PUBLIC_PREFIXES = ("/tiles/",)
 

@@ -141,6 +141,9 @@ def cards_sheet(request: Request, workshop: PlannerWorkshop, db: DbSession) -> R
 def _card_page(request: Request, db: DbSession, code: str, error: DomainError | None = None):  # type: ignore[no-untyped-def]
     """The card's start screen; with an error, the refusal (and, for a wrong group choice,
     the choice again)."""
+    accept = request.headers.get("accept", "")
+    if error is not None and "application/json" in accept and "text/html" not in accept:
+        raise error  # API clients get {"detail", "code"} from the app's handler
     context: dict = {"code": code}
     status = 200
     if error is not None:
