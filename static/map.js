@@ -313,6 +313,33 @@
     return;
   }
 
+  // --- a place by one tap (the proposal form: no drawing tools, #pick-lon/#pick-lat) --
+  if (!document.getElementById("asset-geometry")) {
+    const lonInput = document.getElementById("pick-lon");
+    const latInput = document.getElementById("pick-lat");
+    let marker = null;
+    map.on("click", function (event) {
+      const lonlat = fromLatLng(event.latlng);
+      if (marker) {
+        marker.remove();
+      }
+      marker = L.marker(event.latlng, { icon: markerIcon("", "asset-pin-pick") }).addTo(map);
+      lonInput.value = lonlat[0];
+      latInput.value = lonlat[1];
+      form.classList.add("picked");
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.elt === form && event.detail.successful && marker) {
+        marker.remove();
+        marker = null;
+        lonInput.value = "";
+        latInput.value = "";
+        form.classList.remove("picked");
+      }
+    });
+    return;
+  }
+
   // --- drawing on the tablet ---------------------------------------------------------
   // Leaflet.draw with Leaflet 1.x adds a vertex on touchstart and again on the mouse
   // events the browser derives from the same tap (Leaflet.draw #695, #713); the

@@ -7,8 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ..serverproc import ServerProcess
+
+# A shared 2-core CI machine runs the server, Chromium and the suite at once: give
+# assertions on what a page shows time to come true (they return as soon as they do).
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

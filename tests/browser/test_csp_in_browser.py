@@ -67,7 +67,7 @@ def test_tablet_and_projector_maps_render_under_the_csp(server, browser, shot):
     expect(tablet.locator("#map_workshop.leaflet-container")).to_be_visible()
     tablet.locator("#map_workshop").click(position={"x": 360, "y": 300})
     expect(tablet.locator("#asset-form")).to_have_class(re.compile("picked"))
-    tablet.get_by_text("文化资产").click()
+    tablet.locator("#asset-form").get_by_text("文化资产").click()
     tablet.get_by_label(re.compile("名称")).fill("<b>老茶馆</b>")
     tablet.get_by_role("button", name="保存").click()
     expect(tablet.locator("#asset-result")).to_contain_text("已添加：<b>老茶馆</b>")

@@ -15,6 +15,7 @@ PUBLIC = {
     "/logout",
     "/join",
     "/j/{code}",
+    "/j/{code}/next",
     "/c/{code}",
     "/openapi.json",
     "/api/docs",
@@ -50,5 +51,7 @@ def test_every_non_public_route_requires_a_planner_or_a_participant(app, databas
             assert response.headers["location"].startswith("/login?next="), (method, path)
         else:
             assert response.status_code == 303, (method, path, response.status_code)
-            assert response.headers["location"] == f"/j/{ws.join_code}", (method, path)
+            # Handing the tablet on leads to the next person's join screen; all else to join.
+            expected = f"/j/{ws.join_code}" + ("/next" if path.endswith("/next-person") else "")
+            assert response.headers["location"] == expected, (method, path)
     assert walked >= 20
