@@ -82,6 +82,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.accounts.routes import router as accounts
     from workshop.assessments.routes import router as assessments
     from workshop.assets.routes import router as assets
+    from workshop.ballots.routes import router as ballots
     from workshop.followup.routes import router as followup
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
@@ -95,6 +96,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(followup)
     app.include_router(reports)
     app.include_router(bundles)
+    app.include_router(ballots)
 
 
 def _include_map_routers(app: FastAPI) -> None:

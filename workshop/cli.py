@@ -210,6 +210,34 @@ def cmd_base_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Recompute the hash chains (vote audit trail, finalised records); 0 when intact."""
+    from workshop.proposals.audit import verify_workshop
+    from workshop.workshops.models import Workshop
+
+    if args.bundle:
+        print("bundle verification needs workshop.bundle; checking the database instead")
+    database = _database()
+    failed = False
+    with database.unit_of_work(write=False) as db:
+        ids = [args.workshop] if args.workshop else list(db.scalars(select(Workshop.id)))
+        for workshop_id in ids:
+            if db.get(Workshop, workshop_id) is None:
+                print(f"workshop {workshop_id}: not found")
+                failed = True
+                continue
+            checked, problems = verify_workshop(db, workshop_id)
+            summary = f"{checked['vote_changes']} vote changes, {checked['records']} records"
+            if problems:
+                failed = True
+                print(f"workshop {workshop_id}: FAILED ({summary})")
+                for problem in problems:
+                    print(f"  {problem}")
+            else:
+                print(f"workshop {workshop_id}: OK ({summary})")
+    return 1 if failed else 0
+
+
 BASE_MAP_FIELDS = ("kind", "pack", "url", "attribution", "crs", "max_zoom")
 
 
@@ -320,6 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
     import_b = sub.add_parser("import-bundle", help="import a workshop bundle / 导入工作坊包")
     import_b.add_argument("file")
     import_b.set_defaults(func=cmd_import_bundle)
+
+    verify = sub.add_parser("verify", help="check the hash chains / 校验记录未被篡改")
+    verify.add_argument("--workshop", type=int, default=None)
+    verify.add_argument("--bundle", default="", help="an exported bundle (not yet supported)")
+    verify.set_defaults(func=cmd_verify)
 
     migrate = sub.add_parser("migrate", help="upgrade the database / 升级数据库")
     migrate.set_defaults(func=cmd_migrate)

@@ -3,6 +3,7 @@
 from workshop.accounts.models import Planner
 from workshop.assessments.models import AssessmentRecord, ProfessionalReview, WorkshopFacilitator
 from workshop.assets.models import Asset
+from workshop.ballots.models import BallotCard, Population
 from workshop.bundle.models import WorkshopOrigin
 from workshop.communities.models import Community
 from workshop.db import Base
@@ -23,6 +24,8 @@ __all__ = [
     "WorkshopOrigin",
     "AssessmentRecord",
     "Asset",
+    "BallotCard",
+    "Population",
     "Base",
     "Community",
     "FollowUp",

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from ..factories import make_workshop
 from .routes import fill, route_table
 
+# /c/{code}: a printed ballot card's start screen (the card is the credential).
 PUBLIC = {
     "/",
     "/login",
@@ -15,6 +16,7 @@ PUBLIC = {
     "/join",
     "/j/{code}",
     "/j/{code}/next",
+    "/c/{code}",
     "/openapi.json",
     "/api/docs",
 }

@@ -25,6 +25,9 @@ class AssessmentRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
+    # Set when finalised: hash chain over the workshop's finalised versions.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    record_hash: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_final(self) -> bool:

@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session
 
 from workshop.assessments.models import AssessmentRecord
 from workshop.assets.service import ASSET_CLASSES, assets_of, counts_by_class
+from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.db import utcnow
 from workshop.errors import NotFound
 from workshop.i18n import REPORT_LOCALE, label, use_locale
+from workshop.proposals.audit import vote_chain_head
 from workshop.proposals.consensus import Assessment
 from workshop.proposals.rounds import current_round
 from workshop.proposals.rules import rules_of
 from workshop.proposals.service import consensus_by_proposal, tally
+from workshop.proposals.tally import SOURCES, voters_by_source
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import participants_by_group, satisfaction_summary
 
@@ -56,6 +59,8 @@ def _build_content(*, db: Session, workshop: Workshop) -> dict:
     last_round = current_round(db=db, workshop=workshop)
     method = last_round.method if last_round else rules.method
     groups = participants_by_group(db=db, workshop=workshop)
+    represented = representativeness(db=db, workshop=workshop)
+    missing = under_represented(represented)
     return {
         "format": FORMAT,
         "generated_at": utcnow().isoformat(timespec="seconds"),
@@ -130,9 +135,15 @@ def _build_content(*, db: Session, workshop: Workshop) -> dict:
                 "abstain": r.abstain,
                 "passed": r.passed,
                 **_consensus(verdicts[r.proposal_id]),
+                "by_source": {src: r.by_source.get(src, 0) for src in SOURCES},
+                "under_represented_groups": missing,
             }
             for r in rows
         ],
+        "representativeness": represented,
+        "vote_sources": voters_by_source(db=db, workshop=workshop),
+        # record_hash is filled in when the version is finalised (proposals.audit).
+        "audit": {"vote_chain_head": vote_chain_head(db, workshop.id), "record_hash": None},
         "satisfaction": satisfaction_summary(db=db, workshop=workshop),
         "meeting": {"place": workshop.place},
         "findings": "",

@@ -27,6 +27,7 @@ from workshop.errors import Conflict, Invalid, NotFound
 from workshop.followup.service import adopted_ids, community_followup
 from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.live.broker import announce
+from workshop.proposals.audit import seal_record
 from workshop.service_log.service import record_assessment
 from workshop.workshops.models import Workshop
 
@@ -160,6 +161,7 @@ def finalise(*, db: Session, workshop: Workshop, planner: Planner) -> Assessment
     record.finalised_at = now
     record.finalised_by_id = planner.id
     db.flush()
+    seal_record(db, record)  # hash chain over finalised versions (tamper evidence)
     record_assessment(db=db, workshop=workshop, record=record)
     announce(db, workshop.id, "records")
     return record

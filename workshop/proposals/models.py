@@ -117,3 +117,8 @@ class VoteChange(Base):
     source: Mapped[str] = mapped_column(String(16), default="tablet")
     planner_id: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Hash chain per workshop (tamper evidence): sha256 of this entry's canonical JSON,
+    # which includes the previous entry's hash.
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id"), index=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from workshop.ballots.cards import card_participant
 from workshop.deps import (
     CodeWorkshop,
     CurrentParticipant,
@@ -241,16 +242,50 @@ def enter_ballot(
     proposal: Annotated[list[int], Form()],
     value: Annotated[list[str], Form()],
     group: Annotated[str, Form(max_length=64)] = "",
+    card: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """A paper ballot or an assisted vote: one row per open proposal, "" = no vote."""
+    """A paper ballot or an assisted vote: one row per open proposal, "" = no vote.
+    With a ballot card's code, the votes go to that card's participant."""
     if len(proposal) != len(value):
         raise Invalid("vote.bad_value")
     try:
         values = {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
     except ValueError:
         raise Invalid("vote.bad_value") from None
+    person = None
+    if card.strip():
+        person = card_participant(db=db, workshop=workshop, code=card, group=group)
     service.record_ballot(
-        db=db, workshop=workshop, planner=planner, source=source, group=group, values=values
+        db=db,
+        workshop=workshop,
+        planner=planner,
+        source=source,
+        group=group,
+        values=values,
+        participant=person,
+    )
+    return go_to(request, _console(workshop))
+
+
+@router.post("/console/workshops/{workshop_id}/ballots/correct")
+def correct_ballot(
+    request: Request,
+    workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
+    db: DbSession,
+    participant: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    proposal: Annotated[list[int], Form()],
+    value: Annotated[list[str], Form()],
+) -> Response:
+    """Correct an entered paper or assisted ballot; "" leaves a proposal as it is."""
+    if len(proposal) != len(value):
+        raise Invalid("vote.bad_value")
+    try:
+        values = {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
+    except ValueError:
+        raise Invalid("vote.bad_value") from None
+    service.correct_ballot(
+        db=db, workshop=workshop, planner=planner, participant_id=participant, values=values
     )
     return go_to(request, _console(workshop))
 

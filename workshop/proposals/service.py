@@ -35,6 +35,7 @@ from workshop.proposals.voting import (
     CHOICES,
     cast_vote,
     change_dots,
+    correct_ballot,
     dots_left,
     merge_targets,
     my_votes,
@@ -48,6 +49,7 @@ from workshop.proposals.voting import (
 DEFAULT_RULES = Rules()
 
 __all__ = [
+    "correct_ballot",
     "CHOICES",
     "DEFAULT_RULES",
     "TallyRow",

@@ -52,6 +52,8 @@ class TallyRow:
     agreement: float | None = None
     decision: Decision | None = None
     assessment: Assessment | None = field(default=None, compare=False)
+    # Voters counted for this proposal by how their vote came in (tablet/paper/assisted).
+    by_source: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def yes(self) -> int:
@@ -77,14 +79,29 @@ class _Folded:
     updated: datetime
 
 
+SOURCES = ("tablet", "paper", "assisted")
+
+
 def _folded_votes(
-    db: Session, workshop: Workshop, voting_round: VotingRound, open_ids: set[int]
+    db: Session,
+    workshop: Workshop,
+    voting_round: VotingRound,
+    open_ids: set[int],
+    sources: dict[tuple[int, int], str] | None = None,
 ) -> tuple[dict[tuple[int, int], int], dict[int, str]]:
-    """Return {(target, participant): value} after folding merges, and each voter's group."""
+    """Return {(target, participant): value} after folding merges, and each voter's group.
+
+    `sources`, when given, is filled with {(target, participant): source of the vote}
+    (a folded pair that mixes sources takes assisted over paper over tablet)."""
     targets = merge_targets(db=db, workshop=workshop)
     rows = db.execute(
         select(
-            Vote.proposal_id, Vote.participant_id, Vote.value, Vote.updated_at, Participant.group
+            Vote.proposal_id,
+            Vote.participant_id,
+            Vote.value,
+            Vote.updated_at,
+            Participant.group,
+            Vote.source,
         )
         .join(Participant, Participant.id == Vote.participant_id)
         .where(Vote.round_id == voting_round.id)
@@ -92,12 +109,14 @@ def _folded_votes(
     method, k = voting_round.method, voting_round.dots_per_proposal
     folded: dict[tuple[int, int], _Folded] = {}
     groups: dict[int, str] = {}
-    for pid, person, value, updated, group in rows:
+    for pid, person, value, updated, group, source in rows:
         target = targets.get(pid, pid)
         if target not in open_ids:
             continue
         groups[person] = group
         key, own = (target, person), pid == target
+        if sources is not None:
+            sources[key] = max(sources.get(key, source), source, key=_source_rank)
         seen = folded.get(key)
         if method == "approval":
             value = max(int(value > 0), seen.value if seen else 0)
@@ -107,6 +126,37 @@ def _folded_votes(
             continue
         folded[key] = _Folded(value, own or bool(seen and seen.own), updated)
     return {key: f.value for key, f in folded.items()}, groups
+
+
+def _source_rank(source: str) -> int:
+    return SOURCES.index(source) if source in SOURCES else 0
+
+
+def _count_sources(keys: list[tuple[int, int]], sources: dict[tuple[int, int], str]) -> dict:
+    """Count voters by source; a voter whose votes mix sources counts under the strongest
+    (assisted over paper over tablet), so each voter counts once."""
+    per_person: dict[int, str] = {}
+    for key in keys:
+        person, source = key[1], sources.get(key, "tablet")
+        per_person[person] = max(per_person.get(person, source), source, key=_source_rank)
+    counts = dict.fromkeys(SOURCES, 0)
+    for source in per_person.values():
+        counts[source] = counts.get(source, 0) + 1
+    return counts
+
+
+def voters_by_source(
+    *, db: Session, workshop: Workshop, voting_round: VotingRound | None = None
+) -> dict[str, int]:
+    """Return the round's voters by how they voted: {"tablet", "paper", "assisted"}."""
+    voting_round = voting_round or current_round(db=db, workshop=workshop)
+    if voting_round is None:
+        return dict.fromkeys(SOURCES, 0)
+    proposals = open_proposals(db=db, workshop=workshop)
+    sources: dict[tuple[int, int], str] = {}
+    votes, _ = _folded_votes(db, workshop, voting_round, {p.id for p in proposals}, sources)
+    agree = voting_round.method == "agree"
+    return _count_sources([k for k, v in votes.items() if agree or v > 0], sources)
 
 
 def tally(
@@ -127,8 +177,10 @@ def tally(
     method = voting_round.method if voting_round else "approval"
     votes: dict[tuple[int, int], int] = {}
     groups: dict[int, str] = {}
+    sources: dict[tuple[int, int], str] = {}
     if voting_round is not None:
-        votes, groups = _folded_votes(db, workshop, voting_round, {p.id for p in proposals})
+        open_ids = {p.id for p in proposals}
+        votes, groups = _folded_votes(db, workshop, voting_round, open_ids, sources)
     if method == "agree":
         voter_ids = {person for _t, person in votes}
     else:
@@ -174,6 +226,10 @@ def tally(
                 agreement=agreement,
                 decision=decide(yes, no, abstain, present or 0, rules.decision),
                 assessment=assess(counts, rules.consensus),
+                by_source=_count_sources(
+                    [(p.id, person) for person, v in mine if method == "agree" or v > 0],
+                    sources,
+                ),
             )
         )
 

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workshop.assets.service import assets_of
+from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.i18n import label, t
 from workshop.proposals import service
 from workshop.proposals.models import Vote, VoteChange, VotingRound
-from workshop.proposals.tally import TallyRow
+from workshop.proposals.tally import TallyRow, voters_by_source
 from workshop.workshops.models import Participant, Workshop
 
 CHART_ROWS = 8
@@ -162,6 +163,8 @@ def console(*, db: Session, workshop: Workshop) -> dict:
         "titles": {p.id: p.title for p in proposals},
         "rows": rows,
         "voters": voters,
+        "vote_sources": voters_by_source(db=db, workshop=workshop) if voting_round else {},
+        "under_represented": under_represented(representativeness(db=db, workshop=workshop)),
         "history": service.history(db=db, workshop=workshop),
         "changes": changes or 0,
         "recent_changes": recent,

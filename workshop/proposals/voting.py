@@ -18,6 +18,7 @@ from workshop.accounts.models import Planner
 from workshop.db import utcnow
 from workshop.errors import Conflict, Forbidden, Invalid
 from workshop.live.broker import announce
+from workshop.proposals.audit import append_change
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.proposals.moderation import proposal_of
 from workshop.proposals.rounds import current_round
@@ -176,19 +177,23 @@ def _cast(
         db.add(vote)
     else:
         vote.value, vote.source, vote.updated_at = value, source, utcnow()
-    db.add(
-        VoteChange(
-            round_id=voting_round.id,
-            proposal_id=proposal.id,
-            participant_id=participant.id,
-            old_value=old,
-            new_value=value,
-            source=source,
-            planner_id=planner.id if planner else None,
-        )
-    )
     try:
         db.flush()
+        # Hash-chained per workshop (workshop.proposals.audit).
+        append_change(
+            db,
+            workshop.id,
+            VoteChange(
+                round_id=voting_round.id,
+                proposal_id=proposal.id,
+                participant_id=participant.id,
+                old_value=old,
+                new_value=value,
+                source=source,
+                planner_id=planner.id if planner else None,
+                created_at=utcnow(),
+            ),
+        )
     except IntegrityError:
         # The unique constraint caught a second row; with the participant locked this
         # needs a writer outside this code. Refuse (the request rolls back) rather than guess.
@@ -283,8 +288,10 @@ def record_ballot(
     source: str,
     group: str,
     values: dict[int, int],
+    participant: Participant | None = None,
 ) -> Participant:
-    """Enter a paper ballot (or a vote cast with a facilitator's help) as a new participant.
+    """Enter a paper ballot (or a vote cast with a facilitator's help) as a new participant,
+    or for `participant` (a resident who started on a ballot card and asks for help).
 
     Every vote goes through the same checks as a tablet's (open round, k, budget) and is
     audited with its source and the planner who entered it; one refusal stores nothing
@@ -299,8 +306,49 @@ def record_ballot(
     votes = {p: v for p, v in values.items() if v != 0 or voting_round.method == "agree"}
     if not votes:
         raise Invalid("vote.empty_ballot")
-    person = join(db=db, workshop=workshop, nickname="", group=group, consent=True)
+    person = participant or join(db=db, workshop=workshop, nickname="", group=group, consent=True)
     for proposal_id, value in sorted(votes.items()):
+        cast_vote(
+            db=db,
+            workshop=workshop,
+            participant=person,
+            proposal_id=proposal_id,
+            value=value,
+            source=source,
+            planner=planner,
+        )
+    return person
+
+
+def correct_ballot(
+    *,
+    db: Session,
+    workshop: Workshop,
+    planner: Planner,
+    participant_id: int,
+    values: dict[int, int],
+) -> Participant:
+    """Correct an entered paper or assisted ballot in the open round: each changed value
+    is a new audited change (old → new, source kept, the correcting planner), never an
+    edit in place. 0 takes an approval or dot vote back."""
+    person = db.get(Participant, participant_id)
+    if person is None or person.workshop_id != workshop.id:
+        raise Forbidden("vote.not_participant")
+    voting_round = current_round(db=db, workshop=workshop)
+    if voting_round is None or voting_round.status != "open":
+        raise Forbidden("vote.round_closed")
+    sources = set(
+        db.scalars(
+            select(VoteChange.source).where(
+                VoteChange.round_id == voting_round.id, VoteChange.participant_id == person.id
+            )
+        )
+    )
+    if not sources or not sources <= {"paper", "assisted"}:
+        raise Forbidden("ballots.not_a_ballot")
+    source = "assisted" if "assisted" in sources else "paper"
+    # Lower values first, so a correction that moves dots never trips the budget midway.
+    for proposal_id, value in sorted(values.items(), key=lambda kv: kv[1]):
         cast_vote(
             db=db,
             workshop=workshop,

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
+from workshop.ballots.cards import looks_like_card
 from workshop.communities.models import Community
 from workshop.deps import (
     PARTICIPANT_COOKIE,
@@ -34,6 +35,7 @@ from workshop.templating import go_to, partial_or_back, public_base, render
 from workshop.workshops import service
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.poster import Poster, poster_pdf
+from workshop.workshops.service import normalise_code
 from workshop.workshops.stages import advance_stage
 
 console = APIRouter(prefix="/console")
@@ -212,6 +214,8 @@ def join_page(request: Request) -> Response:
 def join_by_code(
     request: Request, db: DbSession, code: Annotated[str, Form(max_length=32)]
 ) -> Response:
+    if looks_like_card(code):  # a ballot card's code typed in: its own start screen
+        return RedirectResponse(f"/c/{normalise_code(code)}", status_code=303)
     try:
         workshop = code_workshop(code, request, db)
     except (NotFound, TooManyAttempts) as exc:  # show the form again, with the code kept
