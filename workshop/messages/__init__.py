@@ -1,5 +1,5 @@
 """User-facing strings by area of the product, merged into workshop.i18n."""
 
-from workshop.messages import analysis, assets, platform, records, voting
+from workshop.messages import analysis, assets, communities, platform, records, voting
 
-AREAS = (assets, voting, records, platform, analysis)
+AREAS = (assets, voting, records, platform, analysis, communities)
