@@ -51,9 +51,7 @@ def boundary_from_drawn(text: str) -> dict[str, Any]:
     return _boundary(read_features("drawn.geojson", text.encode()))
 
 
-def base_layers_from_upload(
-    filename: str, data: bytes, kind: str | None = None
-) -> dict[str, Any]:
+def base_layers_from_upload(filename: str, data: bytes, kind: str | None = None) -> dict[str, Any]:
     """A FeatureCollection whose features carry properties.kind (road/building/green/water).
 
     `kind` (chosen for the whole file) wins over each feature's own `kind` attribute."""
@@ -290,9 +288,7 @@ def _kml_features(data: bytes) -> list[Feature]:
             elif tag == "ExtendedData":
                 for data_el in child.iter():
                     if _local(data_el.tag) == "Data":
-                        value = next(
-                            (v.text for v in data_el if _local(v.tag) == "value"), None
-                        )
+                        value = next((v.text for v in data_el if _local(v.tag) == "value"), None)
                         props[data_el.get("name", "")] = (value or "").strip()
                     elif _local(data_el.tag) == "SimpleData":
                         props[data_el.get("name", "")] = (data_el.text or "").strip()
@@ -348,7 +344,10 @@ def _shp_features(data: bytes) -> list[Feature]:
     out: list[Feature] = []
     try:
         reader = shapefile.Reader(
-            shp=files["shp"], shx=files.get("shx"), dbf=files["dbf"], encoding="utf-8",
+            shp=files["shp"],
+            shx=files.get("shx"),
+            dbf=files["dbf"],
+            encoding="utf-8",
             encodingErrors="replace",
         )
         if len(reader) > MAX_FEATURES:
@@ -359,8 +358,12 @@ def _shp_features(data: bytes) -> list[Feature]:
             if record.shape.shapeType == shapefile.NULL:
                 raise Invalid("community.import.no_geometry", n=n)
             geo = record.shape.__geo_interface__
-            out.append(({"type": geo["type"], "coordinates": _lists(geo["coordinates"])},
-                        dict(record.record.as_dict())))
+            out.append(
+                (
+                    {"type": geo["type"], "coordinates": _lists(geo["coordinates"])},
+                    dict(record.record.as_dict()),
+                )
+            )
     except Invalid:
         raise
     except Exception:  # pyshp raises ShapefileException, struct.error, ...

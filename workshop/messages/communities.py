@@ -21,11 +21,14 @@ ZH_CN: dict[str, str] = {
         "第 {n} 个要素的坐标（{x}, {y}）超出范围：经度须在 −180 到 180，纬度须在 −90 到 90。"
     ),
     "community.import.projected_coords": (
-        "第 {n} 个要素的坐标（{x}, {y}）是投影坐标（米），不是经纬度："
-        "请先转换为 WGS-84 经纬度。"
+        "第 {n} 个要素的坐标（{x}, {y}）是投影坐标（米），不是经纬度：请先转换为 WGS-84 经纬度。"
     ),
-    "community.import.self_intersection": "第 {n} 个要素的边界线自相交（{reason}），请修正后再上传。",
-    "community.import.invalid_ring": "第 {n} 个要素的边界环无效（{reason}）：环须至少 4 个点且首尾相同，请修正后再上传。",
+    "community.import.self_intersection": (
+        "第 {n} 个要素的边界线自相交（{reason}），请修正后再上传。"
+    ),
+    "community.import.invalid_ring": (
+        "第 {n} 个要素的边界环无效（{reason}）：环须至少 4 个点且首尾相同，请修正后再上传。"
+    ),
     "community.import.boundary_type": "第 {n} 个要素是 {type}：社区边界须是面（Polygon）。",
     "community.import.layer_type": "第 {n} 个要素的几何类型 {type} 不能用作底图图层。",
     "community.import.no_kind": (
@@ -34,7 +37,9 @@ ZH_CN: dict[str, str] = {
     "community.import.bad_kind": (
         "第 {n} 个要素的类型“{kind}”无效：须是 road、building、green 或 water 之一。"
     ),
-    "community.import.no_shp": "压缩包里没有 .shp 文件：请把 .shp、.shx、.dbf（和 .prj）一起压缩上传。",
+    "community.import.no_shp": (
+        "压缩包里没有 .shp 文件：请把 .shp、.shx、.dbf（和 .prj）一起压缩上传。"
+    ),
     "community.import.no_dbf": "压缩包里没有 .dbf 文件：请把 .shp、.shx、.dbf 一起压缩上传。",
     "community.import.projected_crs": (
         "Shapefile 使用投影坐标系“{crs}”，不是 WGS-84 经纬度：请先转换为 WGS-84（EPSG:4326）。"
@@ -50,7 +55,9 @@ ZH_CN: dict[str, str] = {
     "community.district": "区",
     "community.street": "街道",
     "community.boundary": "社区边界",
-    "community.boundary_hint": "在地图上用多边形工具画出边界，或上传文件（GeoJSON、KML、压缩的 Shapefile）。",
+    "community.boundary_hint": (
+        "在地图上用多边形工具画出边界，或上传文件（GeoJSON、KML、压缩的 Shapefile）。"
+    ),
     "community.boundary_file": "上传边界文件",
     "community.base_layers": "底图图层",
     "community.base_layers_hint": (
