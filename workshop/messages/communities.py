@@ -148,3 +148,10 @@ EN: dict[str, str] = {
     ),
     "community.back": "Back",
 }
+
+ZH_CN["community.layer_kind"] = "整个文件的类型"
+EN["community.layer_kind"] = "Kind for the whole file"
+
+LABELS: dict[str, dict[str, str]] = {
+    "base_kind": {"road": "道路", "building": "建筑", "green": "绿地", "water": "水体"},
+}
