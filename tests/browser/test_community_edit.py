@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from workshop.communities.models import Community
@@ -35,7 +36,7 @@ def test_planner_draws_a_new_boundary(server, browser, shot, settings) -> None: 
         page.mouse.click(cx + dx, cy + dy)
         page.wait_for_timeout(150)
     page.mouse.click(cx + corners[0][0], cy + corners[0][1])  # close the ring
-    page.wait_for_function("document.getElementById('boundary-input').value !== ''")
+    expect(page.locator("#boundary-input")).not_to_have_value("")
     shot(page, "community-edit-drawn")
     page.click("button[type=submit].primary")
     page.wait_for_selector("text=已保存")

@@ -155,3 +155,11 @@ EN["community.layer_kind"] = "Kind for the whole file"
 LABELS: dict[str, dict[str, str]] = {
     "base_kind": {"road": "道路", "building": "建筑", "green": "绿地", "water": "水体"},
 }
+
+# projector: coverage gaps of a class (templates/analysis/_projector_gaps.html)
+ZH_CN["gaps.title"] = "覆盖缺口"
+ZH_CN["gaps.off"] = "关闭"
+EN["gaps.title"] = "Coverage gaps"
+EN["gaps.off"] = "Off"
+ZH_CN["gaps.uncovered"] = "未覆盖面积"
+EN["gaps.uncovered"] = "Uncovered area"
