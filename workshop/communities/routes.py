@@ -73,6 +73,8 @@ async def _save(request: Request, planner: Any, db: Any, community: Community | 
         )
     except Invalid as exc:
         db.rollback()
+        if not is_htmx(request) and "text/html" not in request.headers.get("accept", ""):
+            raise  # an API client gets the usual JSON {"detail", "code"}
         if community is not None:
             db.refresh(community)
         message = t(exc.key, **exc.params)
