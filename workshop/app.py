@@ -83,6 +83,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.assessments.routes import router as assessments
     from workshop.assets.routes import router as assets
     from workshop.ballots.routes import router as ballots
+    from workshop.communities.routes import router as communities
     from workshop.followup.routes import router as followup
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
@@ -93,6 +94,7 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
+    app.include_router(communities)  # before followup: /console/communities/new is not an id
     app.include_router(followup)
     app.include_router(reports)
     app.include_router(bundles)

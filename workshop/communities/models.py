@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workshop.db import Base, UTCDateTime, utcnow
@@ -25,6 +25,9 @@ class Community(Base):
     # features carry properties.kind in {road, building, green, water}.
     base_layers: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The planner who created it in the console (None for seeded/older communities); they
+    # and the planners running a workshop here may edit it.
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
     # Asset subtypes offered in this community, {class: [subtype, ...]}; None means the
     # defaults (workshop.assets.service.DEFAULT_SUBTYPES). A subtype is a key with a label
     # in the "asset_subtype" LABELS, or plain Chinese text shown as it is.

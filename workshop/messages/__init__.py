@@ -6,9 +6,19 @@ text}); workshop.i18n stages them on top of the catalogs and `scripts/i18n_sync.
 moves them into the catalogs and empties these dicts.
 """
 
-from workshop.messages import analysis, assets, ballots, platform, records, report, ux, voting
+from workshop.messages import (
+    analysis,
+    assets,
+    ballots,
+    communities,
+    platform,
+    records,
+    report,
+    ux,
+    voting,
+)
 
-AREAS = (assets, voting, records, platform, analysis, ux, report, ballots)
+AREAS = (assets, voting, records, platform, analysis, ux, report, ballots, communities)
 
 
 def _with_unlisted(listed: tuple) -> tuple:

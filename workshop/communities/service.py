@@ -1,0 +1,87 @@
+"""Create and edit communities: who may edit, and an all-or-nothing save."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workshop.accounts.models import Planner
+from workshop.communities import importing
+from workshop.communities.models import Community
+from workshop.errors import Invalid, NotFound
+from workshop.workshops.models import Workshop
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+def can_edit(*, db: Session, community: Community, planner: Planner) -> bool:
+    """The planner who created the community, or one who runs a workshop in it."""
+    if community.created_by == planner.id:
+        return True
+    runs_here = select(Workshop.id).where(
+        Workshop.community_id == community.id, Workshop.planner_id == planner.id
+    )
+    return db.scalars(runs_here.limit(1)).first() is not None
+
+
+def editable_community(*, db: Session, community_id: int, planner: Planner) -> Community:
+    community = db.get(Community, community_id)
+    if community is None or not can_edit(db=db, community=community, planner=planner):
+        raise NotFound("community.not_editable")
+    return community
+
+
+def save_community(
+    *,
+    db: Session,
+    planner: Planner,
+    community: Community | None,
+    name: str,
+    district: str,
+    street: str,
+    drawn: str = "",
+    boundary_file: Upload | None = None,
+    layers_file: Upload | None = None,
+    layers_kind: str | None = None,
+    replace_layers: bool = False,
+) -> Community:
+    """Check everything first, then change the row: a refusal leaves it as it was."""
+    name = name.strip()
+    if not name:
+        raise Invalid("community.name_required")
+    boundary = None
+    if boundary_file is not None:
+        boundary = importing.boundary_from_upload(boundary_file.filename, boundary_file.data)
+    elif drawn.strip():
+        boundary = importing.boundary_from_drawn(drawn)
+    if boundary is None and community is None:
+        raise Invalid("community.boundary_required")
+    layers = None
+    if layers_file is not None:
+        layers = importing.base_layers_from_upload(
+            layers_file.filename, layers_file.data, layers_kind or None
+        )
+    if community is None:
+        community = Community(name=name, boundary=boundary, created_by=planner.id)
+        db.add(community)
+    community.name = name
+    community.district = district.strip()
+    community.street = street.strip()
+    if boundary is not None:
+        community.boundary = boundary
+    if layers is not None:
+        kept = [] if replace_layers else list((community.base_layers or {}).get("features", []))
+        total = kept + layers["features"]
+        if len(total) > importing.MAX_FEATURES:
+            raise Invalid(
+                "community.import.too_many_features", count=len(total), limit=importing.MAX_FEATURES
+            )
+        community.base_layers = {"type": "FeatureCollection", "features": total}
+    db.flush()
+    return community
