@@ -17,7 +17,7 @@ def test_planner_draws_a_new_boundary(server, browser, shot, settings) -> None: 
     with database.unit_of_work(write=False) as s:
         community = s.scalars(select(Community)).first()
         community_id, before = community.id, community.boundary
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{server.base_url}/login")
