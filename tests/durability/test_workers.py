@@ -91,7 +91,7 @@ def _listeners(url: str) -> int:
         n = conn.execute(
             text(
                 "select count(*) from pg_stat_activity where application_name = 'workshop-live' "
-                "and query like 'LISTEN%'"
+                "and query like 'LISTEN%' and datname = current_database()"
             )
         ).scalar_one()
     engine.dispose()
