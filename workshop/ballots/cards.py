@@ -32,7 +32,7 @@ def looks_like_card(code: str) -> bool:
 
 
 def pretty(code: str) -> str:
-    """XXXXX-XXXXX: easier to read aloud and type."""
+    """Five characters, a dash, five more (e.g. 7KQ2M-9TXWP): easy to read aloud and type."""
     return f"{code[:5]}-{code[5:]}"
 
 
