@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,12 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_ref() -> str:
+    """A random reference that travels with a row between instances (bundles), where the
+    integer id does not: the hash chains name rows by it (workshop.proposals.audit)."""
+    return secrets.token_hex(8)
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:

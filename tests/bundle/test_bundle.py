@@ -18,7 +18,7 @@ from workshop.assessments.service import latest_record
 from workshop.assessments.versions import current_content
 from workshop.assets.models import Asset
 from workshop.bundle import export_bundle, import_bundle
-from workshop.bundle.service import BUNDLE_TABLES
+from workshop.bundle.service import BUNDLE_TABLES, FORMAT_VERSION
 from workshop.db import Database
 from workshop.errors import Invalid
 from workshop.proposals.models import Vote
@@ -104,7 +104,7 @@ def test_manifest_and_pseudonyms(exported) -> None:  # type: ignore[no-untyped-d
     _, bundle, tokens, nicknames = exported
     z = zipfile.ZipFile(io.BytesIO(bundle.data))
     manifest = json.loads(z.read("manifest.json"))
-    assert manifest["format_version"] == 1 and manifest["counts"]["asset"] == 30
+    assert manifest["format_version"] == FORMAT_VERSION and manifest["counts"]["asset"] == 30
     for name, digest in manifest["members"].items():
         assert hashlib.sha256(z.read(name)).hexdigest() == digest
     assert {f"tables/{t}.json" for t, _ in BUNDLE_TABLES} <= set(manifest["members"])

@@ -38,14 +38,17 @@ from sqlalchemy import Date, DateTime, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 import workshop.models  # noqa: F401 - every table in the metadata
+from workshop.ballots.cards import new_card_code
 from workshop.bundle.models import WorkshopOrigin
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
+from workshop.proposals.audit import rewrite_content_ids
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import new_join_code
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 2 added ballot cards, population and the rows' refs
 MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed
 MAX_RATIO = 200  # uncompressed ÷ compressed per member: beyond this it is a zip bomb
@@ -87,9 +90,18 @@ BUNDLE_TABLES: tuple[tuple[str, Selector], ...] = (
     ("professional_review", _by_workshop),
     ("follow_up", _by_workshop),
     ("follow_up_note", _by_parent("follow_up_id", "follow_up")),
+    ("ballot_card", _by_workshop),
+    ("population", _by_workshop),
 )
+# Tables a bundle of an older format may lack (read as empty).
+ADDED_IN = {"ballot_card": 2, "population": 2}
 # Columns that never leave the instance.
-PRIVATE = {"participant": ("token", "nickname"), "planner": ("password_hash",)}
+# A card's code is a credential (it starts a participant): a fresh one is made on import.
+PRIVATE = {
+    "participant": ("token", "nickname"),
+    "planner": ("password_hash",),
+    "ballot_card": ("code",),
+}
 GEOMETRY = {"community": ("boundary",), "asset": ("geometry",), "proposal": ("location",)}
 
 
@@ -209,7 +221,7 @@ def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = 
 # --- import -----------------------------------------------------------------------------
 
 
-def _read(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, bytes]]:
+def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, bytes]]:
     """Open and check the zip; return (manifest, tables, photos) or raise Invalid."""
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
@@ -243,7 +255,7 @@ def _read(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, bytes]]:
         raise Invalid("bundle.no_manifest") from None
     if not isinstance(manifest, dict) or manifest.get("format") != "workshop-bundle":
         raise Invalid("bundle.no_manifest")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
         raise Invalid("bundle.unknown_version", version=str(manifest.get("format_version"))[:20])
     listed = manifest.get("members")
     if not isinstance(listed, dict) or set(listed) != set(contents):
@@ -256,6 +268,8 @@ def _read(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, bytes]]:
     tables: dict[str, list[dict]] = {}
     for name, _ in BUNDLE_TABLES:
         blob = contents.get(f"tables/{name}.json")
+        if blob is None and manifest["format_version"] < ADDED_IN.get(name, 0):
+            blob = b"[]"
         if blob is None:
             raise Invalid("bundle.missing_table", table=name)
         try:
@@ -315,7 +329,7 @@ class Imported:
 
 def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
     """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
-    manifest, tables, photos = _read(data)
+    manifest, tables, photos = read_bundle(data)
     uid = manifest["workshop_uid"]
     known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
     if known is not None:
@@ -382,6 +396,9 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
                 if name == "participant" and key in ("token", "nickname"):
                     values[key] = secrets.token_urlsafe(24) if key == "token" else ""
                     continue
+                if name == "ballot_card" and key == "code":
+                    values[key] = new_card_code()
+                    continue
                 if name == "planner" and key == "password_hash":
                     values[key] = "!imported"  # no password: reset before logging in
                     continue
@@ -427,19 +444,16 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
 
 
 def _remap_content(content: dict, new_ids: dict[str, dict[Any, Any]]) -> dict:
-    """The record's frozen JSON names proposals, the workshop and the community by id."""
-    content = json.loads(json.dumps(content))
-    for key, table in (("workshop", "workshop"), ("community", "community")):
-        part = content.get(key)
-        if isinstance(part, dict) and part.get("id") in new_ids.get(table, {}):
-            part["id"] = new_ids[table][part["id"]]
-    proposals = new_ids.get("proposal", {})
-    for p in content.get("proposals") or []:
-        if isinstance(p, dict) and p.get("proposal_id") in proposals:
-            p["proposal_id"] = proposals[p["proposal_id"]]
-    for review in content.get("reviews") or []:
-        if isinstance(review, dict) and review.get("proposal_id") in proposals:
-            review["proposal_id"] = proposals[review["proposal_id"]]
-    if isinstance(content.get("adopted"), list):
-        content["adopted"] = [proposals.get(i, i) for i in content["adopted"]]
-    return content
+    """The record's frozen JSON names proposals, planners, the workshop and the community
+    by id; the hash chain names them by ref, so this changes no record hash."""
+
+    def through(table: str) -> Callable[[Any], Any]:
+        return lambda old: new_ids.get(table, {}).get(old, old)
+
+    return rewrite_content_ids(
+        content,
+        proposal=through("proposal"),
+        planner=through("planner"),
+        workshop=through("workshop"),
+        community=through("community"),
+    )

@@ -2,9 +2,22 @@
 
 Each vote change stores the hash of the workshop's previous change; each finalised
 assessment version stores the hash of the workshop's previous finalised version. A hash
-is sha256 over canonical JSON (sorted keys, no spaces, UTF-8). `verify_workshop`
-recomputes both chains and checks that every vote row matches the last change the trail
-holds for it, so an edit made straight in the database is found.
+is sha256 over canonical JSON (sorted keys, no spaces, UTF-8).
+
+The hashed payload names rows by what survives a bundle export and import: the `ref` of
+the round, proposal and participant, the planner's username, and never an integer id
+(an import renumbers ids). So the same checks run on this database, on a bundle file
+(`verify_bundle_tables`) and on a workshop imported from a bundle.
+
+The checks work on plain rows (dicts), loaded either from the database
+(`ChainRows.from_db`) or from a bundle's tables (`ChainRows.from_bundle`):
+- every change links to the one before and hashes to its stored hash;
+- every vote row matches the last change the trail holds for it (an edit made straight
+  in the database shows here);
+- every finalised record version links and hashes the same way.
+
+Entries written before revision 0009 hashed the local ids ("version 1"); they still
+verify in the database they were written in, not in a bundle.
 """
 
 from __future__ import annotations
@@ -12,18 +25,23 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from workshop.accounts.models import Planner
 from workshop.assessments.models import AssessmentRecord
-from workshop.proposals.models import Vote, VoteChange, VotingRound
+from workshop.db import utcnow
+from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
+from workshop.workshops.models import Participant
 
 # Advisory-lock class id for the per-workshop vote chain on PostgreSQL ("vote").
 _CHAIN_LOCK = 0x766F7465
+PAYLOAD_VERSION = 2
 
 
 def canonical(obj: Any) -> bytes:
@@ -36,28 +54,214 @@ def sha256_of(obj: Any) -> str:
     return hashlib.sha256(canonical(obj)).hexdigest()
 
 
-def _when(value: datetime | None) -> str | None:
+def _when(value: datetime | str | None) -> str | None:
     if value is None:
         return None
+    if isinstance(value, str):  # a bundle holds ISO strings
+        value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def change_payload(change: VoteChange) -> dict:
+# --- the rows a chain covers ------------------------------------------------------------
+
+ROW_KEYS = ("voting_round", "proposal", "participant")
+
+
+@dataclass
+class ChainRows:
+    """One workshop's chain rows as plain dicts, plus the lookups the payloads need."""
+
+    workshop_id: Any
+    changes: list[dict]  # vote_change, in id order
+    votes: list[dict]
+    records: list[dict]  # finalised assessment_record versions, in version order
+    refs: dict[str, dict[Any, str]] = field(default_factory=dict)  # table -> id -> ref
+    usernames: dict[Any, str] = field(default_factory=dict)  # planner id -> username
+    legacy_ok: bool = True  # version-1 (local id) payloads can only match in their database
+
+    @classmethod
+    def from_db(cls, db: Session, workshop_id: int) -> ChainRows:
+        def fetch(stmt: Any) -> list[dict]:
+            return [dict(r) for r in db.execute(stmt).mappings()]
+
+        round_ids = select(VotingRound.id).where(VotingRound.workshop_id == workshop_id)
+        changes = fetch(
+            select(VoteChange.__table__)
+            .where(VoteChange.round_id.in_(round_ids))
+            .order_by(VoteChange.id)
+        )
+        votes = fetch(select(Vote.__table__).where(Vote.round_id.in_(round_ids)).order_by(Vote.id))
+        records = fetch(
+            select(AssessmentRecord.__table__)
+            .where(
+                AssessmentRecord.workshop_id == workshop_id,
+                AssessmentRecord.finalised_at.is_not(None),
+            )
+            .order_by(AssessmentRecord.version)
+        )
+        planner_ids = {c["planner_id"] for c in changes if c["planner_id"] is not None}
+        rows = cls(workshop_id, changes, votes, records)
+        rows.load_lookups(db, planner_ids | _content_planner_ids(records))
+        return rows
+
+    def load_lookups(self, db: Session, planner_ids: set[Any]) -> None:
+        """Fill `refs` (rounds, proposals, participants) and the planners' usernames."""
+        models = (
+            ("voting_round", VotingRound),
+            ("proposal", Proposal),
+            ("participant", Participant),
+        )
+        for name, model in models:
+            stmt = select(model.id, model.ref).where(model.workshop_id == self.workshop_id)
+            self.refs[name] = {k: v for k, v in db.execute(stmt)}
+        if planner_ids:
+            stmt = select(Planner.id, Planner.username).where(Planner.id.in_(planner_ids))
+            self.usernames = {k: v for k, v in db.execute(stmt)}
+
+    @classmethod
+    def from_bundle(cls, tables: dict[str, list[dict]]) -> ChainRows:
+        workshop_id = tables["workshop"][0]["id"]
+        rounds = {r["id"] for r in tables["voting_round"]}
+        by_id = sorted(
+            (r for r in tables["vote_change"] if r.get("round_id") in rounds),
+            key=lambda r: r["id"],
+        )
+        records = sorted(
+            (
+                r
+                for r in tables["assessment_record"]
+                if r.get("finalised_at") and r.get("workshop_id") == workshop_id
+            ),
+            key=lambda r: r["version"],
+        )
+        refs = {name: {r["id"]: r.get("ref") for r in tables[name]} for name in ROW_KEYS}
+        usernames = {r["id"]: r.get("username") for r in tables["planner"]}
+        votes = [r for r in tables["vote"] if r.get("round_id") in rounds]
+        return cls(workshop_id, by_id, votes, records, refs, usernames, legacy_ok=False)
+
+
+def _content_planner_ids(records: list[dict]) -> set[Any]:
+    found: set[Any] = set()
+    for record in records:
+        rewrite_content_ids(record.get("content") or {}, planner=lambda i: found.add(i) or i)
+    return found
+
+
+# --- payloads ---------------------------------------------------------------------------
+
+
+def change_payload(change: dict, rows: ChainRows) -> dict:
+    refs, planner = rows.refs, change.get("planner_id")
     return {
-        "id": change.id,
-        "workshop_id": change.workshop_id,
-        "round_id": change.round_id,
-        "proposal_id": change.proposal_id,
-        "participant_id": change.participant_id,
-        "old_value": change.old_value,
-        "new_value": change.new_value,
-        "source": change.source,
-        "planner_id": change.planner_id,
-        "created_at": _when(change.created_at),
-        "prev_hash": change.prev_hash,
+        "v": PAYLOAD_VERSION,
+        "round": refs["voting_round"].get(change["round_id"]),
+        "proposal": refs["proposal"].get(change["proposal_id"]),
+        "participant": refs["participant"].get(change["participant_id"]),
+        "old_value": change["old_value"],
+        "new_value": change["new_value"],
+        "source": change["source"],
+        "planner": rows.usernames.get(planner) if planner is not None else None,
+        "created_at": _when(change["created_at"]),
+        "prev_hash": change["prev_hash"],
     }
+
+
+def _legacy_change_payload(change: dict) -> dict:
+    """Version 1 (before 0009): local integer ids."""
+    return {
+        "id": change["id"],
+        "workshop_id": change["workshop_id"],
+        "round_id": change["round_id"],
+        "proposal_id": change["proposal_id"],
+        "participant_id": change["participant_id"],
+        "old_value": change["old_value"],
+        "new_value": change["new_value"],
+        "source": change["source"],
+        "planner_id": change["planner_id"],
+        "created_at": _when(change["created_at"]),
+        "prev_hash": change["prev_hash"],
+    }
+
+
+def rewrite_content_ids(
+    content: dict,
+    *,
+    proposal: Callable[[Any], Any] | None = None,
+    planner: Callable[[Any], Any] | None = None,
+    workshop: Callable[[Any], Any] | None = None,
+    community: Callable[[Any], Any] | None = None,
+) -> dict:
+    """Return a copy of a record's content with every row id passed through a mapping.
+
+    The one list of the ids a record's frozen JSON holds: the bundle import maps them to
+    the new ids, the hash maps them to refs. A mapping left out keeps its ids.
+    """
+    content = json.loads(json.dumps(content))
+
+    def each(mapping: Callable[[Any], Any] | None, value: Any) -> Any:
+        return mapping(value) if mapping is not None and value is not None else value
+
+    for key, mapping in (("workshop", workshop), ("community", community)):
+        part = content.get(key)
+        if isinstance(part, dict) and "id" in part:
+            part["id"] = each(mapping, part["id"])
+    for p in content.get("proposals") or []:
+        if isinstance(p, dict) and "proposal_id" in p:
+            p["proposal_id"] = each(proposal, p["proposal_id"])
+    for row in content.get("reviews") or []:
+        if not isinstance(row, dict):
+            continue
+        if "proposal_id" in row:
+            row["proposal_id"] = each(proposal, row["proposal_id"])
+        for review in row.get("reviews") or []:
+            if isinstance(review, dict) and "planner_id" in review:
+                review["planner_id"] = each(planner, review["planner_id"])
+    if isinstance(content.get("adopted"), list):
+        content["adopted"] = [each(proposal, i) for i in content["adopted"]]
+    return content
+
+
+def _stable_content(content: dict, rows: ChainRows) -> dict:
+    content = rewrite_content_ids(
+        content,
+        proposal=lambda i: rows.refs["proposal"].get(i, f"missing:{i}"),
+        planner=lambda i: rows.usernames.get(i, f"missing:{i}"),
+        workshop=lambda _i: None,  # the chain is the workshop's own
+        community=lambda _i: None,
+    )
+    audit = content.get("audit")
+    if isinstance(audit, dict):
+        audit["record_hash"] = None
+    return content
+
+
+def record_payload(record: dict, content: dict, rows: ChainRows) -> dict:
+    return {
+        "v": PAYLOAD_VERSION,
+        "version": record["version"],
+        "finalised_at": _when(record["finalised_at"]),
+        "prev_hash": record["prev_hash"],
+        "content": _stable_content(content, rows),
+    }
+
+
+def _legacy_record_payload(record: dict, content: dict) -> dict:
+    content = json.loads(json.dumps(content))
+    audit = content.get("audit")
+    if isinstance(audit, dict):
+        audit["record_hash"] = None
+    return {
+        "workshop_id": record["workshop_id"],
+        "version": record["version"],
+        "finalised_at": _when(record["finalised_at"]),
+        "prev_hash": record["prev_hash"],
+        "content": content,
+    }
+
+
+# --- writing ----------------------------------------------------------------------------
 
 
 def lock_chain(db: Session, workshop_id: int) -> None:
@@ -78,29 +282,38 @@ def vote_chain_head(db: Session, workshop_id: int) -> str | None:
     return db.scalar(stmt)
 
 
+def _ref(db: Session, model: type, row_id: int | None) -> str | None:
+    row = db.get(model, row_id) if row_id is not None else None  # identity map: no SQL
+    return row.ref if row is not None else None  # type: ignore[attr-defined]
+
+
 def append_change(db: Session, workshop_id: int, change: VoteChange) -> None:
     """Link a new (not yet flushed) change into the workshop's chain and flush it."""
     lock_chain(db, workshop_id)
     change.workshop_id = workshop_id
+    change.created_at = change.created_at or utcnow()
+    change.source = change.source or "tablet"
     change.prev_hash = vote_chain_head(db, workshop_id)
+    planner = db.get(Planner, change.planner_id) if change.planner_id is not None else None
+    rows = ChainRows(
+        workshop_id,
+        [],
+        [],
+        [],
+        refs={
+            "voting_round": {change.round_id: _ref(db, VotingRound, change.round_id)},
+            "proposal": {change.proposal_id: _ref(db, Proposal, change.proposal_id)},
+            "participant": {change.participant_id: _ref(db, Participant, change.participant_id)},
+        },
+        usernames={planner.id: planner.username} if planner is not None else {},
+    )
+    change.entry_hash = sha256_of(change_payload(_change_dict(change), rows))
     db.add(change)
     db.flush()
-    change.entry_hash = sha256_of(change_payload(change))
-    db.flush()
 
 
-def _record_payload(record: AssessmentRecord, content: dict) -> dict:
-    content = json.loads(json.dumps(content))
-    audit = content.get("audit")
-    if isinstance(audit, dict):
-        audit["record_hash"] = None
-    return {
-        "workshop_id": record.workshop_id,
-        "version": record.version,
-        "finalised_at": _when(record.finalised_at),
-        "prev_hash": record.prev_hash,
-        "content": content,
-    }
+def _change_dict(change: VoteChange) -> dict:
+    return {c.name: getattr(change, c.key) for c in VoteChange.__table__.c if c.key != "id"}
 
 
 def seal_record(db: Session, record: AssessmentRecord) -> str:
@@ -121,7 +334,11 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     audit.setdefault("vote_chain_head", vote_chain_head(db, record.workshop_id))
     audit["record_hash"] = None
     content["audit"] = audit
-    digest = sha256_of(_record_payload(record, content))
+    fields = {"version": record.version, "finalised_at": record.finalised_at}
+    fields["prev_hash"] = record.prev_hash
+    rows = ChainRows(record.workshop_id, [], [], [])
+    rows.load_lookups(db, _content_planner_ids([{"content": content}]))
+    digest = sha256_of(record_payload(fields, content, rows))
     content["audit"]["record_hash"] = digest
     record.content = content
     record.record_hash = digest
@@ -129,95 +346,98 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     return digest
 
 
+# --- checking ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Problem:
-    chain: str  # "vote" or "record"
-    entry_id: int
+    chain: str  # "vote", "vote-row" or "record"
+    entry_id: Any
     reason: str
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.entry_id}: {self.reason}"
 
 
-def verify_votes(db: Session, workshop_id: int) -> tuple[int, list[Problem]]:
-    """Recompute the vote chain; return (entries checked, problems)."""
-    changes = list(
-        db.scalars(
-            select(VoteChange)
-            .join(VotingRound, VotingRound.id == VoteChange.round_id)
-            .where(VotingRound.workshop_id == workshop_id)
-            .order_by(VoteChange.id)
-        )
+def _change_matches(change: dict, rows: ChainRows) -> bool:
+    if sha256_of(change_payload(change, rows)) == change["entry_hash"]:
+        return True
+    return rows.legacy_ok and sha256_of(_legacy_change_payload(change)) == change["entry_hash"]
+
+
+def _record_matches(record: dict, rows: ChainRows) -> bool:
+    content = record.get("content") or {}
+    if sha256_of(record_payload(record, content, rows)) == record["record_hash"]:
+        return True
+    return rows.legacy_ok and (
+        sha256_of(_legacy_record_payload(record, content)) == record["record_hash"]
     )
+
+
+def check_votes(rows: ChainRows) -> tuple[int, list[Problem]]:
+    """Recompute the vote chain; return (entries checked, problems)."""
     problems: list[Problem] = []
     prev: str | None = None
     started = False
-    last: dict[tuple[int, int, int], VoteChange] = {}
-    for change in changes:
-        last[(change.round_id, change.proposal_id, change.participant_id)] = change
-        if change.entry_hash is None and not started:
+    last: dict[tuple[Any, Any, Any], dict] = {}
+    for change in rows.changes:
+        last[(change["round_id"], change["proposal_id"], change["participant_id"])] = change
+        if change.get("entry_hash") is None and not started:
             continue  # written before the chain existed
         started = True
-        if change.entry_hash is None:
-            problems.append(Problem("vote", change.id, "hash missing"))
+        if change.get("entry_hash") is None:
+            problems.append(Problem("vote", change["id"], "hash missing"))
             continue
-        if change.workshop_id != workshop_id:
-            problems.append(Problem("vote", change.id, "moved to another workshop"))
-        if change.prev_hash != prev:
-            problems.append(Problem("vote", change.id, "previous hash does not match"))
-        if sha256_of(change_payload(change)) != change.entry_hash:
-            problems.append(Problem("vote", change.id, "entry changed after it was written"))
-        prev = change.entry_hash
-    votes = db.scalars(
-        select(Vote)
-        .join(VotingRound, VotingRound.id == Vote.round_id)
-        .where(VotingRound.workshop_id == workshop_id)
-        .order_by(Vote.id)
-    )
-    for vote in votes:
-        trail = last.get((vote.round_id, vote.proposal_id, vote.participant_id))
+        if change.get("workshop_id") != rows.workshop_id:
+            problems.append(Problem("vote", change["id"], "moved to another workshop"))
+        if change.get("prev_hash") != prev:
+            problems.append(Problem("vote", change["id"], "previous hash does not match"))
+        if not _change_matches(change, rows):
+            problems.append(Problem("vote", change["id"], "entry changed after it was written"))
+        prev = change["entry_hash"]
+    for vote in rows.votes:
+        trail = last.get((vote["round_id"], vote["proposal_id"], vote["participant_id"]))
         if trail is None:
-            problems.append(Problem("vote-row", vote.id, "vote has no audit entry"))
-        elif (trail.new_value, trail.source) != (vote.value, vote.source):
+            problems.append(Problem("vote-row", vote["id"], "vote has no audit entry"))
+        elif (trail["new_value"], trail["source"]) != (vote["value"], vote["source"]):
             problems.append(
-                Problem("vote-row", vote.id, f"vote differs from audit entry #{trail.id}")
+                Problem("vote-row", vote["id"], f"vote differs from audit entry #{trail['id']}")
             )
-    return len(changes), problems
+    return len(rows.changes), problems
 
 
-def verify_records(db: Session, workshop_id: int) -> tuple[int, list[Problem]]:
-    records = list(
-        db.scalars(
-            select(AssessmentRecord)
-            .where(
-                AssessmentRecord.workshop_id == workshop_id,
-                AssessmentRecord.finalised_at.is_not(None),
-            )
-            .order_by(AssessmentRecord.version)
-        )
-    )
+def check_records(rows: ChainRows) -> tuple[int, list[Problem]]:
     problems: list[Problem] = []
     prev: str | None = None
     started = False
-    for record in records:
-        if record.record_hash is None and not started:
+    for record in rows.records:
+        if record.get("record_hash") is None and not started:
             continue
         started = True
-        if record.record_hash is None:
-            problems.append(Problem("record", record.version, "hash missing"))
+        if record.get("record_hash") is None:
+            problems.append(Problem("record", record["version"], "hash missing"))
             continue
-        if record.prev_hash != prev:
-            problems.append(Problem("record", record.version, "previous hash does not match"))
-        if sha256_of(_record_payload(record, record.content)) != record.record_hash:
+        if record.get("prev_hash") != prev:
+            problems.append(Problem("record", record["version"], "previous hash does not match"))
+        if not _record_matches(record, rows):
             problems.append(
-                Problem("record", record.version, "content changed after it was finalised")
+                Problem("record", record["version"], "content changed after it was finalised")
             )
-        prev = record.record_hash
-    return len(records), problems
+        prev = record["record_hash"]
+    return len(rows.records), problems
+
+
+def check_chains(rows: ChainRows) -> tuple[dict, list[Problem]]:
+    votes, vote_problems = check_votes(rows)
+    records, record_problems = check_records(rows)
+    return {"vote_changes": votes, "records": records}, vote_problems + record_problems
 
 
 def verify_workshop(db: Session, workshop_id: int) -> tuple[dict, list[Problem]]:
-    votes, vote_problems = verify_votes(db, workshop_id)
-    records, record_problems = verify_records(db, workshop_id)
-    checked = {"vote_changes": votes, "records": records}
-    return checked, vote_problems + record_problems
+    """Check one workshop's chains in this database."""
+    return check_chains(ChainRows.from_db(db, workshop_id))
+
+
+def verify_bundle_tables(tables: dict[str, list[dict]]) -> tuple[dict, list[Problem]]:
+    """Check the chains of a bundle's workshop from its tables alone (no database)."""
+    return check_chains(ChainRows.from_bundle(tables))

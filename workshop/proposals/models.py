@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workshop.db import Base, UTCDateTime, utcnow
+from workshop.db import Base, UTCDateTime, new_ref, utcnow
 
 PROPOSAL_STATUSES = ("open", "merged", "withdrawn", "hidden")
 
@@ -26,6 +26,8 @@ class Proposal(Base):
     # Set when status is "merged": the proposal this duplicate was merged into.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Stable across bundle export/import (ids are renumbered); named by the hash chains.
+    ref: Mapped[str] = mapped_column(String(16), default=new_ref)
 
 
 class ProposalAsset(Base):
@@ -81,6 +83,8 @@ class VotingRound(Base):
     results_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Stable across bundle export/import (ids are renumbered); named by the hash chains.
+    ref: Mapped[str] = mapped_column(String(16), default=new_ref)
 
 
 class Vote(Base):

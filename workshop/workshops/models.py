@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.accounts.models import Planner
 from workshop.communities.models import Community
-from workshop.db import Base, UTCDateTime, utcnow
+from workshop.db import Base, UTCDateTime, new_ref, utcnow
 
 
 class Workshop(Base):
@@ -46,6 +46,8 @@ class Participant(Base):
     group: Mapped[str] = mapped_column(String(32), default="")
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Stable across bundle export/import (ids are renumbered); named by the hash chains.
+    ref: Mapped[str] = mapped_column(String(16), default=new_ref)
 
 
 class SatisfactionResponse(Base):
