@@ -246,3 +246,51 @@ def test_a_paper_ballot_is_corrected_with_an_audit_entry_not_silently(
             .order_by(VoteChange.id)
         ).all()
         assert trail == [(a, None, 1), (a, 1, 0), (b, None, 1)]
+
+
+def test_record_page_checks_the_chains_and_names_an_edited_vote(planner_client, database):
+    from sqlalchemy import update
+
+    from workshop.proposals import service
+    from workshop.workshops.stages import advance_stage
+
+    ws_id, _, (a, _b) = _voting(database, planner_client.planner)
+    with database.unit_of_work() as s:
+        from workshop.workshops.models import Workshop
+
+        ws = s.get(Workshop, ws_id)
+        for group in ("老年居民", "中青年居民"):
+            service.record_ballot(
+                db=s,
+                workshop=ws,
+                planner=s.merge(planner_client.planner),
+                source="paper",
+                group=group,
+                values={a: 1},
+            )
+        while ws.stage != "closed":
+            advance_stage(db=s, workshop=ws)
+    page = planner_client.get(f"/console/workshops/{ws_id}/assessment")
+    assert "校验记录未被篡改" in text_of(page.text)
+    ok = planner_client.get(f"/console/workshops/{ws_id}/verify", headers=HX)
+    assert ok.status_code == 200
+    assert "未发现改动：已核对 2 条投票变更记录和 0 个定稿版本。" in text_of(ok.text)
+    with database.unit_of_work() as s:
+        vote_id = s.scalars(select(Vote.id).order_by(Vote.id)).first()
+        s.execute(update(Vote).where(Vote.id == vote_id).values(value=0))
+    bad = text_of(planner_client.get(f"/console/workshops/{ws_id}/verify", headers=HX).text)
+    assert "发现 1 处与哈希链不符" in bad
+    assert f"投票 #{vote_id}：这张票与最后一条投票变更记录不一致" in bad
+    english = planner_client.get(f"/console/workshops/{ws_id}/verify?lang=en", headers=HX)
+    assert "this vote differs from its last audit entry" in text_of(english.text)
+
+
+def test_another_planner_cannot_run_the_check(client, planner_client, database):
+    from ..factories import make_planner
+
+    ws_id, _, _ = _voting(database, planner_client.planner)
+    with database.unit_of_work() as s:
+        other = make_planner(s)
+    client.cookies.clear()
+    client.post("/login", data={"username": other.username, "password": "correct horse battery"})
+    assert client.get(f"/console/workshops/{ws_id}/verify").status_code == 404

@@ -21,6 +21,7 @@ from workshop.deps import (
 )
 from workshop.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from workshop.i18n import t
+from workshop.proposals.audit import verify_workshop
 from workshop.proposals.moderation import open_proposals
 from workshop.proposals.rounds import current_round
 from workshop.ratelimit import JOIN_CODES
@@ -210,3 +211,14 @@ def card_use(
     response = go_to(request, f"/w/{workshop.join_code}")
     set_participant_cookie(request, response, person)
     return response
+
+
+@router.get("/console/workshops/{workshop_id}/verify")
+def verify(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    """Recompute the workshop's hash chains (as `workshop verify` does) and show the result."""
+    checked, problems = verify_workshop(db, workshop.id)
+    return render(
+        request,
+        "ballots/_verify.html",
+        {"workshop": workshop, "checked": checked, "problems": problems},
+    )

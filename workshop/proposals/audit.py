@@ -349,6 +349,18 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
 # --- checking ---------------------------------------------------------------------------
 
 
+# The reasons a check gives, and their message keys (the console shows them translated).
+REASON_KEYS = {
+    "hash missing": "verify.hash_missing",
+    "moved to another workshop": "verify.moved",
+    "previous hash does not match": "verify.link_broken",
+    "entry changed after it was written": "verify.entry_changed",
+    "vote has no audit entry": "verify.vote_without_entry",
+    "vote differs from audit entry": "verify.vote_differs",
+    "content changed after it was finalised": "verify.record_changed",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     chain: str  # "vote", "vote-row" or "record"
@@ -357,6 +369,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.entry_id}: {self.reason}"
+
+    @property
+    def key(self) -> str:
+        """The message key of the reason (its text up to an entry number)."""
+        return REASON_KEYS[self.reason.split(" #")[0]]
 
 
 def _change_matches(change: dict, rows: ChainRows) -> bool:
