@@ -117,3 +117,35 @@ def test_a_workshop_still_open_has_no_record(db):
     with pytest.raises(NotFound):
         latest_record(db=db, workshop=workshop)
     assert db.scalars(select(AssessmentRecord)).first() is None
+
+
+def test_each_co_facilitator_gets_their_own_entry_once(db):
+    workshop, _ = closed_workshop(db)
+    lead = workshop.planner
+    architect = make_planner(db, username="architect-li", name="李建筑")
+    engineer = make_planner(db, username="engineer-wu", name="吴工程")
+    add_facilitator(db=db, workshop=workshop, by=lead, username="architect-li")
+    first = versions.finalise(db=db, workshop=workshop, planner=lead)
+    entries = {e.planner_id: e for e in db.scalars(select(ServiceLogEntry))}
+    assert set(entries) == {lead.id, architect.id}
+    assert entries[architect.id].work_function == "assessment"
+    assert entries[architect.id].summary.endswith("（协同）")
+    assert entries[architect.id].assessment_id == first.id
+    assert entries[architect.id].hours == entries[lead.id].hours
+    # The architect corrects their entry; a later version and a later helper.
+    entries[architect.id].hours = 3.0
+    add_facilitator(db=db, workshop=workshop, by=lead, username="engineer-wu")
+    versions.edit_record(
+        db=db,
+        workshop=workshop,
+        planner=lead,
+        findings="补充。",
+        recommendations="",
+        goals=[],
+        place="",
+    )
+    second = versions.finalise(db=db, workshop=workshop, planner=lead)
+    entries = {e.planner_id: e for e in db.scalars(select(ServiceLogEntry))}
+    assert set(entries) == {lead.id, architect.id, engineer.id}
+    assert {e.assessment_id for e in entries.values()} == {second.id}
+    assert entries[architect.id].hours == 3.0

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String
+from sqlalchemy import JSON, Date, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workshop.db import Base, UTCDateTime, utcnow
@@ -11,19 +11,20 @@ from workshop.db import Base, UTCDateTime, utcnow
 class ServiceLogEntry(Base):
     """One activity in a planner's service log (服务记录).
 
-    Entries made by finalising an assessment record carry `auto_workshop_id` (unique), so
-    a workshop's record adds one entry however many versions it gets; hand-made entries
-    leave it empty.
+    Entries made by finalising an assessment record carry `auto_workshop_id` (unique per
+    planner), so a workshop's record adds one entry for the lead planner and one for each
+    co-facilitator, however many versions it gets; hand-made entries leave it empty.
     """
 
     __tablename__ = "service_log_entry"
+    __table_args__ = (UniqueConstraint("planner_id", "auto_workshop_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     planner_id: Mapped[int] = mapped_column(ForeignKey("planner.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
     workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id"))
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_record.id"))
-    auto_workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id"), unique=True)
+    auto_workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id"))
     date: Mapped[date] = mapped_column(Date)
     work_function: Mapped[str] = mapped_column(String(32))
     hours: Mapped[float] = mapped_column(Float, default=0.0)

@@ -35,38 +35,53 @@ def meeting_hours(workshop: Workshop) -> float:
 
 def record_assessment(
     *, db: Session, workshop: Workshop, record: AssessmentRecord
-) -> ServiceLogEntry:
-    """Add the planner's "规划评估" entry for this workshop's record, once per record.
+) -> list[ServiceLogEntry]:
+    """Add a "规划评估" entry for this workshop's record to the lead planner's log and to
+    each co-facilitator's (三师: each discipline logs its own service), once per planner.
 
-    A later finalised version only moves the evidence link to itself; the planner's own
-    corrections to the entry stay.
+    A later finalised version only moves the evidence link to itself; the planners' own
+    corrections to their entries stay. A co-facilitator added later gets an entry at the
+    next finalised version.
     """
-    auto = ServiceLogEntry.auto_workshop_id == workshop.id
-    entry = db.scalar(select(ServiceLogEntry).where(auto))
-    if entry is not None:
-        entry.assessment_id = record.id
-        db.flush()
-        return entry
-    content = record.content
-    entry = ServiceLogEntry(
-        planner_id=workshop.planner_id,
-        community_id=workshop.community_id,
-        workshop_id=workshop.id,
-        auto_workshop_id=workshop.id,
-        assessment_id=record.id,
-        work_function="assessment",
-        date=workshop.date,
-        hours=meeting_hours(workshop),
-        base_points=DEFAULT_BASE_POINTS["assessment"],
-        satisfaction_rate=content["satisfaction"]["rate"],
-        summary=(
-            f"{workshop.title}：参与 {content['participation']['total']} 人，"
-            f"资产 {content['assets']['total']} 处，提案 {len(content['proposals'])} 项"
-        )[:SUMMARY_MAX],
+    existing = {
+        e.planner_id: e
+        for e in db.scalars(
+            select(ServiceLogEntry).where(ServiceLogEntry.auto_workshop_id == workshop.id)
+        )
+    }
+    helpers = db.scalars(
+        select(WorkshopFacilitator.planner_id)
+        .where(WorkshopFacilitator.workshop_id == workshop.id)
+        .order_by(WorkshopFacilitator.id)
     )
-    db.add(entry)
+    content = record.content
+    summary = (
+        f"{workshop.title}：参与 {content['participation']['total']} 人，"
+        f"资产 {content['assets']['total']} 处，提案 {len(content['proposals'])} 项"
+    )
+    entries = []
+    for planner_id in dict.fromkeys([workshop.planner_id, *helpers]):
+        entry = existing.get(planner_id)
+        if entry is None:
+            entry = ServiceLogEntry(
+                planner_id=planner_id,
+                community_id=workshop.community_id,
+                workshop_id=workshop.id,
+                auto_workshop_id=workshop.id,
+                work_function="assessment",
+                date=workshop.date,
+                hours=meeting_hours(workshop),
+                base_points=DEFAULT_BASE_POINTS["assessment"],
+                satisfaction_rate=content["satisfaction"]["rate"],
+                summary=(summary if planner_id == workshop.planner_id else f"{summary}（协同）")[
+                    :SUMMARY_MAX
+                ],
+            )
+            db.add(entry)
+        entry.assessment_id = record.id
+        entries.append(entry)
     db.flush()
-    return entry
+    return entries
 
 
 def log_of(*, db: Session, planner: Planner, year: int | None = None) -> list[ServiceLogEntry]:
