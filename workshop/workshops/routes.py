@@ -7,10 +7,11 @@ from datetime import date
 from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
+from workshop.assets.routes import photos_dir
 from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
 from workshop.ballots.cards import looks_like_card
 from workshop.communities.models import Community
@@ -32,7 +33,7 @@ from workshop.proposals import views as voting_views
 from workshop.proposals.service import tally
 from workshop.ratelimit import TooManyAttempts
 from workshop.templating import go_to, partial_or_back, public_base, render
-from workshop.workshops import service
+from workshop.workshops import editing, service
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.poster import Poster, poster_pdf
 from workshop.workshops.service import normalise_code
@@ -114,6 +115,57 @@ def workshop_console(
         **_stats(db, workshop),
     }
     return render(request, "workshops/workshop.html", context)
+
+
+def _groups(text: str) -> list[str]:
+    return text.splitlines()
+
+
+@console.get("/workshops/{workshop_id}/edit")
+def edit_workshop_page(
+    request: Request, workshop: PlannerWorkshop, planner: CurrentPlanner, db: DbSession
+) -> Response:
+    context = {
+        "planner": planner,
+        "workshop": workshop,
+        "groups": "\n".join(workshop.resident_groups),
+        "deletable": editing.deletable(db=db, workshop=workshop),
+    }
+    return render(request, "workshops/edit.html", context)
+
+
+@console.post("/workshops/{workshop_id}/edit")
+def edit_workshop(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    title: Annotated[str, Form(max_length=200)],
+    on: Annotated[str, Form(alias="date")],
+    place: Annotated[str, Form(max_length=200)] = "",
+    groups: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise Invalid("workshop.date_invalid") from None
+    form = editing.WorkshopForm(title=title, on=day, place=place, groups=_groups(groups))
+    editing.update_workshop(db=db, workshop=workshop, form=form)
+    return go_to(request, f"/console/workshops/{workshop.id}/edit?saved=1")
+
+
+@console.post("/workshops/{workshop_id}/delete")
+def delete_workshop(
+    request: Request,
+    workshop: PlannerWorkshop,
+    db: DbSession,
+    background: BackgroundTasks,
+    confirm_title: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    photos = editing.delete_workshop(
+        db=db, workshop=workshop, confirm_title=confirm_title, photos_dir=photos_dir(request)
+    )
+    background.add_task(editing.remove_files, photos)  # after the commit, never before
+    return go_to(request, "/console?deleted=1")
 
 
 @console.get("/workshops/{workshop_id}/_stats")
