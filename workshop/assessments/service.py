@@ -30,6 +30,7 @@ from workshop.proposals.service import consensus_by_proposal, tally
 from workshop.proposals.tally import SOURCES, voters_by_source
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import participants_by_group, satisfaction_summary
+from workshop.workshops.timeline import stage_times
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def _build_content(*, db: Session, workshop: Workshop) -> dict:
             "place": workshop.place,
             "opened_at": _iso(workshop.opened_at),
             "closed_at": _iso(workshop.closed_at),
+            "stages": stage_times(workshop),
         },
         "facilitators": [facilitator_dict(planner, lead=True)],
         "participation": {

@@ -10,6 +10,7 @@ given, so the two formats can never disagree. All wording comes from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -18,6 +19,7 @@ from workshop.i18n import REPORT_LOCALE
 from workshop.i18n import t as translate
 from workshop.reports import render as r
 from workshop.reports.figure import asset_map_svg, colour_or_default
+from workshop.templating import DISPLAY_TZ
 
 STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
 SATISFACTION = ("satisfied", "basic", "unsatisfied")
@@ -82,6 +84,27 @@ def _table(cols: list[Col], rows: list[list[Any]], foot: list[Any] | None = None
         rows=[[as_cell(v) for v in row] for row in rows],
         foot=[as_cell(v) for v in foot or []],
     )
+
+
+def _clock(value: str | None) -> str:
+    """HH:MM in China time from an ISO moment."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(DISPLAY_TZ).strftime("%H:%M")
+
+
+def _stage_time(row: dict | None) -> str:
+    if not row or not row.get("start"):
+        return r.DASH
+    try:
+        start = _clock(row["start"])
+        end = _clock(row["end"]) if row.get("end") else None
+    except (TypeError, ValueError):
+        return r.DASH
+    if end is None:
+        return t("report.stage_started", start=start)
+    return t("report.stage_span", start=start, end=end, minutes=row.get("minutes") or 0)
 
 
 def _num(value: Any) -> str:
@@ -197,16 +220,22 @@ def build(content: dict, *, for_pdf: bool = False) -> Document:  # noqa: C901, P
 
     # 三、agenda
     add(Block("h2", t("report.h.agenda")))
-    add(
-        _table(
-            [
-                Col(t("report.col.order"), "centre", 10),
-                Col(t("report.col.stage"), width=20),
-                Col(t("report.col.content")),
-            ],
-            [[i, t(f"report.stage.{s}"), t(f"report.agenda.{s}")] for i, s in enumerate(STAGES, 1)],
-        )
-    )
+    timed = {
+        row.get("stage"): row
+        for row in lst(d(content.get("workshop")).get("stages"))
+        if isinstance(row, dict)
+    }
+    agenda_cols = [
+        Col(t("report.col.order"), "centre", 10),
+        Col(t("report.col.stage"), width=20),
+        Col(t("report.col.content")),
+    ]
+    agenda = [[i, t(f"report.stage.{s}"), t(f"report.agenda.{s}")] for i, s in enumerate(STAGES, 1)]
+    if timed:  # records written before the stage log have no times
+        agenda_cols.append(Col(t("report.col.time"), width=26))
+        for row, stage in zip(agenda, STAGES, strict=True):
+            row.append(_stage_time(timed.get(stage)))
+    add(_table(agenda_cols, agenda))
 
     # 四、assets: figure, classes, subtypes
     add(Block("h2", t("report.h.assets")))

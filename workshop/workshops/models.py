@@ -26,6 +26,9 @@ class Workshop(Base):
     resident_groups: Mapped[list] = mapped_column(JSON, default=list)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # [{"stage": "mapping", "at": ISO time}, ...]: when each stage after welcome began (the
+    # console's stage timer, the agenda's times in the record and report).
+    stage_log: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     # Loaded on use: the boundary and base layers are large JSON, and the vote path

@@ -38,6 +38,7 @@ from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.poster import Poster, poster_pdf
 from workshop.workshops.service import normalise_code
 from workshop.workshops.stages import advance_stage
+from workshop.workshops.timeline import stage_since
 
 console = APIRouter(prefix="/console")
 tablet = APIRouter()
@@ -112,6 +113,7 @@ def workshop_console(
         "next_stage": service.next_stage(workshop.stage),
         "stages": service.STAGES,
         "join_url": join_url(request, workshop),
+        "stage_since": stage_since(workshop),
         **_stats(db, workshop),
     }
     return render(request, "workshops/workshop.html", context)

@@ -31,10 +31,13 @@ def advance_stage(*, db: Session, workshop: Workshop, expected: str | None = Non
     if workshop.stage == "voting":
         close_round(db=db, workshop=workshop)
     workshop.stage = target
+    now = utcnow()
+    entry = {"stage": target, "at": now.isoformat(timespec="seconds")}
+    workshop.stage_log = [*(workshop.stage_log or []), entry]  # a new list: change tracked
     if target == "voting":
         open_round(db=db, workshop=workshop)
     if target == "closed":
-        workshop.closed_at = utcnow()
+        workshop.closed_at = now
         db.flush()
         on_workshop_closed(db=db, workshop=workshop)
     db.flush()
