@@ -223,6 +223,7 @@
       }
     });
     config.dataset.count = String(collection.features.length);
+    config.dataset.supports = String(collection.features.reduce(function (sum, f) { return sum + (f.properties.supports || 0); }, 0));
     showList(collection.features);
     if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
       layersById[reopen].openPopup();
