@@ -148,11 +148,24 @@ def _saved(
     db: DbSession,
     workshop: Workshop,
     participant: Participant,
-    action: Callable[[], SavedAsset],
+    body: AssetInput,
+    change: Callable[..., SavedAsset],
     done: str,
     status_code: int = 200,
+    **target: int,
 ) -> Response:
-    """Answer an added or changed asset: its feature (JSON), or the saved message."""
+    """Add or change an asset with the posted fields; answer its feature (JSON) or a
+    message (`done`, or the repaired-geometry one)."""
+
+    def action() -> SavedAsset:
+        return change(
+            db=db,
+            workshop=workshop,
+            participant=participant,
+            fields=body.fields,
+            photos_dir=photos_dir(request),
+            **target,
+        )
 
     def message(saved: SavedAsset) -> str:
         return t("assets.saved_repaired" if saved.repaired else done, name=saved.asset.name)
@@ -180,16 +193,10 @@ def add_asset(
     db: DbSession,
     body: Input,
 ) -> Response:
-    def action() -> SavedAsset:
-        return service.add_asset(
-            db=db,
-            workshop=workshop,
-            participant=participant,
-            fields=body.fields,
-            photos_dir=photos_dir(request),
-        )
-
-    return _saved(request, db, workshop, participant, action, "tablet.asset_saved", 201)
+    return _saved(
+        request, db, workshop, participant, body,
+        service.add_asset, done="tablet.asset_saved", status_code=201,
+    )  # fmt: skip
 
 
 @router.post("/w/{code}/assets/{asset_id}")
@@ -201,17 +208,10 @@ def edit_asset(
     asset_id: RowId,
     body: Input,
 ) -> Response:
-    def action() -> SavedAsset:
-        return service.update_asset(
-            db=db,
-            workshop=workshop,
-            participant=participant,
-            asset_id=asset_id,
-            fields=body.fields,
-            photos_dir=photos_dir(request),
-        )
-
-    return _saved(request, db, workshop, participant, action, "assets.updated")
+    return _saved(
+        request, db, workshop, participant, body,
+        service.update_asset, done="assets.updated", asset_id=asset_id,
+    )  # fmt: skip
 
 
 def _tap(
@@ -384,6 +384,17 @@ def _panel(request: Request, db: DbSession, workshop: Workshop, **extra: Any) ->
     return render(request, "assets/_console_assets.html", context)
 
 
+def _console_answer(
+    request: Request, db: DbSession, workshop: Workshop, body: dict[str, Any], **extra: Any
+) -> Response:
+    """A console change: JSON clients get `body`, htmx the panel again, a form goes back."""
+    if wants_json(request):
+        return JSONResponse(body)
+    if is_htmx(request):
+        return _panel(request, db, workshop, **extra)
+    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+
+
 @router.get("/console/workshops/{workshop_id}/assets/_panel")
 def console_panel(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
     return _panel(request, db, workshop)
@@ -398,11 +409,9 @@ def merge(
     other_id: Annotated[int, Form()],
 ) -> Response:
     service.merge_assets(db=db, workshop=workshop, keep_id=keep_id, other_id=other_id)
-    if wants_json(request):
-        return JSONResponse({"kept": keep_id, "merged": other_id})
-    if is_htmx(request):
-        return _panel(request, db, workshop, merged=True)
-    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+    return _console_answer(
+        request, db, workshop, {"kept": keep_id, "merged": other_id}, merged=True
+    )
 
 
 @router.post("/console/workshops/{workshop_id}/assets/subtypes")
@@ -417,11 +426,7 @@ def set_subtypes(
 ) -> Response:
     lines = {"ecological": ecological, "cultural": cultural, "social": social, "human": human}
     subtypes = service.set_subtypes(db=db, community=workshop.community, lines=lines)
-    if wants_json(request):
-        return JSONResponse({"subtypes": subtypes})
-    if is_htmx(request):
-        return _panel(request, db, workshop, subtypes_saved=True)
-    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+    return _console_answer(request, db, workshop, {"subtypes": subtypes}, subtypes_saved=True)
 
 
 @router.post("/console/workshops/{workshop_id}/assets/{asset_id}/hide")
@@ -433,8 +438,4 @@ def hide(
     hidden: Annotated[bool, Form()] = True,
 ) -> Response:
     service.set_hidden(db=db, workshop=workshop, asset_id=asset_id, hidden=hidden)
-    if wants_json(request):
-        return JSONResponse({"asset": asset_id, "hidden": hidden})
-    if is_htmx(request):
-        return _panel(request, db, workshop)
-    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+    return _console_answer(request, db, workshop, {"asset": asset_id, "hidden": hidden})
