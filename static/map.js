@@ -163,8 +163,8 @@
         actions.appendChild(button(texts.edit, "secondary", function () { startEdit(feature); }));
         actions.appendChild(button(texts.delete, "secondary danger", function () { remove(feature); }));
       } else {
-        const plus = button(props.supported ? texts.plus_one_done : texts.plus_one, "primary", function () { plusOne(feature, plus); });
-        plus.disabled = Boolean(props.supported);
+        const plus = button("", "", function () { toggleSupport(feature, plus); });
+        paintSupport(plus, Boolean(props.supported));
         actions.appendChild(plus);
       }
       box.appendChild(actions);
@@ -223,6 +223,7 @@
       }
     });
     config.dataset.count = String(collection.features.length);
+    config.dataset.supports = String(collection.features.reduce(function (sum, f) { return sum + (f.properties.supports || 0); }, 0));
     showList(collection.features);
     if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
       layersById[reopen].openPopup();
@@ -280,20 +281,29 @@
       target.appendChild(p);
     }
   }
-  function plusOne(feature, btn) {
+  // One button gives +1 and, once given, takes it back (the count follows either way).
+  function paintSupport(btn, supported) {
+    btn.textContent = supported ? texts.plus_one_withdraw : texts.plus_one;
+    btn.className = supported ? "secondary supported" : "primary";
+    btn.setAttribute("aria-pressed", supported ? "true" : "false");
+  }
+  function toggleSupport(feature, btn) {
+    const withdraw = Boolean(feature.properties.supported);
     btn.disabled = true;
-    post(config.dataset.base + "/" + feature.id + "/support").then(function (res) {
-      const status = btn.closest(".asset-card").querySelector(".asset-status");
+    post(config.dataset.base + "/" + feature.id + (withdraw ? "/support/withdraw" : "/support")).then(function (res) {
+      const box = btn.closest(".asset-card");
+      const status = box.querySelector(".asset-status");
+      btn.disabled = false;
       if (res.ok) {
-        btn.textContent = texts.plus_one_done;
         feature.properties.supports = res.body.supports;
-        feature.properties.supported = true;
-        btn.closest(".asset-card").querySelector(".asset-counts").textContent =
+        feature.properties.supported = res.body.supported;
+        paintSupport(btn, res.body.supported);
+        status.textContent = "";
+        box.querySelector(".asset-counts").textContent =
           format(texts.supports, { count: res.body.supports }) + " · " + format(texts.contributors, { count: feature.properties.contributors });
         refresh();
       } else {
         status.textContent = res.body.detail || "";
-        btn.disabled = false;
       }
     });
   }

@@ -121,7 +121,37 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
     expect(popup.locator(".asset-counts")).to_have_text("1 人 +1 · 1 人提供")
     shot(other, "assets-plus-one")
     expect(other.locator(".asset-popup").last).to_contain_text("1 人 +1")
-    expect(popup.get_by_role("button", name="已 +1")).to_be_disabled()
+    expect(projector.locator("#map-config")).to_have_attribute("data-supports", "1")
+    # The projector's popup on the same asset shows the count (and follows it live).
+    box = projector.locator(".pj-map .leaflet-container").bounding_box()
+    assert box
+    projector.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(projector.locator(".asset-popup").last).to_contain_text("1 人 +1 · 1 人提供")
+
+    # The same button takes the +1 back: the count drops on the tablet and the projector.
+    popup = other.locator(".asset-popup").last
+    undo = popup.get_by_role("button", name="已 +1 · 取消")
+    expect(undo).to_have_attribute("aria-pressed", "true")
+    undo.click()
+    expect(popup.locator(".asset-counts")).to_have_text("0 人 +1 · 1 人提供")
+    expect(popup.get_by_role("button", name="+1 我也知道")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    expect(projector.locator("#map-config")).to_have_attribute("data-supports", "0")
+    expect(projector.locator(".asset-popup").last).to_contain_text("0 人 +1 · 1 人提供")
+    popup.get_by_role("button", name="+1 我也知道").click()
+    expect(other.locator(".asset-popup").last.locator(".asset-counts")).to_have_text(
+        "1 人 +1 · 1 人提供"
+    )
+    expect(projector.locator("#map-config")).to_have_attribute("data-supports", "1")
+    expect(
+        other.locator(".asset-popup").last.get_by_role("button", name="已 +1 · 取消")
+    ).to_be_enabled()
+    other.wait_for_timeout(300)  # the popup a live refresh closed has faded out
+    shot(other, "assets-plus-one-toggle")
+    expect(projector.locator(".asset-popup").last).to_contain_text("1 人 +1 · 1 人提供")
+    shot(projector, "assets-projector-popup")
+    projector.keyboard.press("Escape")
 
     # The list under the form offers the same without the map (newest first).
     items = other.locator("#asset-list li")
@@ -130,7 +160,7 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
     items.first.get_by_role("button", name=re.compile(r"\+1")).click()
     expect(items.first.locator(".asset-counts")).to_contain_text("1 人 +1")
     other.locator(".asset-list-card").scroll_into_view_if_needed()  # the list re-renders live
-    expect(items.first.get_by_role("button", name="已 +1")).to_be_disabled()
+    expect(items.first.get_by_role("button", name="已 +1 · 取消")).to_be_visible()
     shot(other, "assets-list")
 
     # The author sees edit/delete on their own asset, not +1.

@@ -419,3 +419,57 @@ def test_planner_hides_an_asset_from_every_map_and_shows_it_again(app, planner_c
     ]
     resident.close()
     other.close()
+
+
+def test_plus_one_is_withdrawn_by_its_giver_only_and_the_maps_hear_of_it(
+    app, client, database, monkeypatch
+):
+    from workshop.live import broker
+
+    _id, code = _workshop(database)
+    join(client, code)
+    asset_id = client.post(
+        f"/w/{code}/assets",
+        json={"asset_class": "cultural", "name": "石梯坎", "geometry": _point()},
+    ).json()["asset"]["id"]
+    giver, stranger = _resident(app, code), _resident(app, code)
+    events: list[tuple[int, str]] = []
+    monkeypatch.setattr(broker.BROKER, "publish", lambda w, topic: events.append((w, topic)))
+
+    # Without a +1 there is nothing to take back: a clear 409, nothing changes.
+    nothing = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
+    assert nothing.status_code == 409 and nothing.json()["code"] == "asset.not_supported"
+    assert "还没有" in nothing.json()["detail"] and events == []
+
+    given = giver.post(f"/w/{code}/assets/{asset_id}/support", headers=JSON)
+    assert given.json() == {"asset": asset_id, "supports": 1, "supported": True}
+    # Someone else cannot take the giver's +1 away (their own is the only row they touch).
+    refused = stranger.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
+    assert refused.status_code == 409 and refused.json()["code"] == "asset.not_supported"
+    author = client.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
+    assert author.status_code == 409
+    feed = client.get(f"/w/{code}/assets.geojson").json()["features"][0]["properties"]
+    assert feed["supports"] == 1
+
+    events.clear()
+    taken = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
+    assert taken.json() == {"asset": asset_id, "supports": 0, "supported": False}
+    assert [topic for _w, topic in events] == ["assets"]  # tablets and projector refresh
+    mine = giver.get(f"/w/{code}/assets.geojson").json()["features"][0]["properties"]
+    assert (mine["supports"], mine["supported"]) == (0, False)
+    again = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
+    assert again.status_code == 409
+    # ...and +1 can be given again; the htmx form path answers the count as a partial.
+    htmx = giver.post(f"/w/{code}/assets/{asset_id}/support", headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and "1 人 +1" in text_of(htmx.text)
+    back = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", follow_redirects=False)
+    assert back.status_code == 303 and back.headers["location"] == f"/w/{code}"
+    giver.post(f"/w/{code}/assets/{asset_id}/support", headers=JSON)
+    giver.csrf_auto = False  # type: ignore[attr-defined]  # a script without the token
+    forged = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
+    assert forged.status_code == 403
+    assert (
+        client.get(f"/w/{code}/assets.geojson").json()["features"][0]["properties"]["supports"] == 1
+    )
+    giver.close()
+    stranger.close()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -19,14 +20,16 @@ from starlette.datastructures import UploadFile
 
 from workshop.assets import photos, service
 from workshop.assets.models import Asset
-from workshop.assets.service import AssetFields
+from workshop.assets.service import AssetFields, SavedAsset
 from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession, PlannerWorkshop, RowId
 from workshop.errors import DomainError, Invalid
 from workshop.i18n import t
-from workshop.templating import go_to, is_htmx, partial_or_back, render
+from workshop.templating import go_to, is_htmx, render
+from workshop.web import act, wants_json
 from workshop.workshops.models import Participant, Workshop
 
 router = APIRouter()
+T = TypeVar("T")
 TEXT_LIMIT = 4000  # characters per text field before the service's own limits
 GEOMETRY_LIMIT = 400_000  # characters of GeoJSON text (2,000 vertices fit easily)
 
@@ -47,14 +50,6 @@ class AssetInput:
         if self.error is not None:
             raise self.error
         return self._fields
-
-
-def _wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    content = request.headers.get("content-type", "")
-    return content.startswith("application/json") or (
-        "application/json" in accept and "text/html" not in accept
-    )
 
 
 def _text(value: Any) -> str | None:
@@ -81,7 +76,7 @@ async def asset_input(request: Request) -> AssetInput:
     try:
         return await _parse_input(request)
     except DomainError as exc:
-        return AssetInput(AssetFields(), _wants_json(request), exc)
+        return AssetInput(AssetFields(), wants_json(request), exc)
 
 
 async def _parse_input(request: Request) -> AssetInput:
@@ -122,7 +117,7 @@ async def _parse_input(request: Request) -> AssetInput:
         photo=photo or None,
         remove_photo=str(data.get("remove_photo", "")).lower() in ("1", "true", "on"),
     )
-    return AssetInput(fields, _wants_json(request))
+    return AssetInput(fields, wants_json(request))
 
 
 Input = Annotated[AssetInput, Depends(asset_input)]
@@ -148,8 +143,46 @@ def _feature(db: DbSession, workshop: Workshop, asset: Asset, viewer: Participan
     return collection["features"][0]
 
 
-def _json_error(exc: DomainError) -> JSONResponse:
-    return JSONResponse({"detail": t(exc.key, **exc.params), "code": exc.key}, exc.status_code)
+def _saved(
+    request: Request,
+    db: DbSession,
+    workshop: Workshop,
+    participant: Participant,
+    body: AssetInput,
+    change: Callable[..., SavedAsset],
+    done: str,
+    status_code: int = 200,
+    **target: int,
+) -> Response:
+    """Add or change an asset with the posted fields; answer its feature (JSON) or a
+    message (`done`, or the repaired-geometry one)."""
+
+    def action() -> SavedAsset:
+        return change(
+            db=db,
+            workshop=workshop,
+            participant=participant,
+            fields=body.fields,
+            photos_dir=photos_dir(request),
+            **target,
+        )
+
+    def message(saved: SavedAsset) -> str:
+        return t("assets.saved_repaired" if saved.repaired else done, name=saved.asset.name)
+
+    def as_json(saved: SavedAsset) -> dict[str, Any]:
+        feature = _feature(db, workshop, saved.asset, participant)
+        return {"asset": feature, "repaired": saved.repaired, "message": message(saved)}
+
+    return act(
+        request,
+        action,
+        partial="assets/_saved.html",
+        context=lambda saved: {"message": message(saved), "repaired": saved.repaired},
+        json=as_json,
+        back=f"/w/{workshop.join_code}",
+        status_code=status_code,
+    )
 
 
 @router.post("/w/{code}/assets")
@@ -160,34 +193,10 @@ def add_asset(
     db: DbSession,
     body: Input,
 ) -> Response:
-    try:
-        saved = service.add_asset(
-            db=db,
-            workshop=workshop,
-            participant=participant,
-            fields=body.fields,
-            photos_dir=photos_dir(request),
-        )
-    except DomainError as exc:
-        if body.as_json:
-            return _json_error(exc)
-        raise
-    message = t(
-        "assets.saved_repaired" if saved.repaired else "tablet.asset_saved",
-        name=saved.asset.name,
-    )
-    if body.as_json:
-        feature = _feature(db, workshop, saved.asset, participant)
-        return JSONResponse(
-            {"asset": feature, "repaired": saved.repaired, "message": message}, status_code=201
-        )
-    return partial_or_back(
-        request,
-        "assets/_saved.html",
-        {"message": message, "repaired": saved.repaired},
-        back=f"/w/{workshop.join_code}",
-        status_code=201,
-    )
+    return _saved(
+        request, db, workshop, participant, body,
+        service.add_asset, done="tablet.asset_saved", status_code=201,
+    )  # fmt: skip
 
 
 @router.post("/w/{code}/assets/{asset_id}")
@@ -199,29 +208,26 @@ def edit_asset(
     asset_id: RowId,
     body: Input,
 ) -> Response:
-    try:
-        saved = service.update_asset(
-            db=db,
-            workshop=workshop,
-            participant=participant,
-            asset_id=asset_id,
-            fields=body.fields,
-            photos_dir=photos_dir(request),
-        )
-    except DomainError as exc:
-        if body.as_json:
-            return _json_error(exc)
-        raise
-    message = t(
-        "assets.saved_repaired" if saved.repaired else "assets.updated", name=saved.asset.name
-    )
-    if body.as_json:
-        feature = _feature(db, workshop, saved.asset, participant)
-        return JSONResponse({"asset": feature, "repaired": saved.repaired, "message": message})
-    return partial_or_back(
+    return _saved(
+        request, db, workshop, participant, body,
+        service.update_asset, done="assets.updated", asset_id=asset_id,
+    )  # fmt: skip
+
+
+def _tap(
+    request: Request,
+    workshop: Workshop,
+    action: Callable[[], T],
+    text: Callable[[T], str],
+    json: Callable[[T], dict[str, Any]],
+) -> Response:
+    """Answer a tap on an asset (delete, +1): a one-line message (htmx) or `json(result)`."""
+    return act(
         request,
-        "assets/_saved.html",
-        {"message": message, "repaired": saved.repaired},
+        action,
+        partial="assets/_saved.html",
+        context=lambda result: {"message": text(result)},
+        json=json,
         back=f"/w/{workshop.join_code}",
     )
 
@@ -234,17 +240,34 @@ def remove_asset(
     db: DbSession,
     asset_id: RowId,
 ) -> Response:
-    try:
+    def action() -> None:
         service.delete_asset(db=db, workshop=workshop, participant=participant, asset_id=asset_id)
-    except DomainError as exc:
-        if _wants_json(request):
-            return _json_error(exc)
-        raise
-    message = t("assets.deleted")
-    if _wants_json(request):
-        return JSONResponse({"deleted": asset_id, "message": message})
-    return partial_or_back(
-        request, "assets/_saved.html", {"message": message}, back=f"/w/{workshop.join_code}"
+
+    return _tap(
+        request,
+        workshop,
+        action,
+        text=lambda _none: t("assets.deleted"),
+        json=lambda _none: {"deleted": asset_id, "message": t("assets.deleted")},
+    )
+
+
+def _support(
+    request: Request,
+    db: DbSession,
+    workshop: Workshop,
+    participant: Participant,
+    asset_id: int,
+    withdraw: bool,
+) -> Response:
+    """Give +1 or take it back; either answers the new count."""
+    change = service.withdraw_support if withdraw else service.support_asset
+    return _tap(
+        request,
+        workshop,
+        lambda: change(db=db, workshop=workshop, participant=participant, asset_id=asset_id),
+        text=lambda count: t("assets.supports", count=count),
+        json=lambda count: {"asset": asset_id, "supports": count, "supported": not withdraw},
     )
 
 
@@ -256,22 +279,19 @@ def plus_one(
     db: DbSession,
     asset_id: RowId,
 ) -> Response:
-    try:
-        count = service.support_asset(
-            db=db, workshop=workshop, participant=participant, asset_id=asset_id
-        )
-    except DomainError as exc:
-        if _wants_json(request):
-            return _json_error(exc)
-        raise
-    if _wants_json(request):
-        return JSONResponse({"asset": asset_id, "supports": count, "supported": True})
-    return partial_or_back(
-        request,
-        "assets/_saved.html",
-        {"message": t("assets.supports", count=count)},
-        back=f"/w/{workshop.join_code}",
-    )
+    return _support(request, db, workshop, participant, asset_id, withdraw=False)
+
+
+@router.post("/w/{code}/assets/{asset_id}/support/withdraw")
+def withdraw_plus_one(
+    request: Request,
+    workshop: CodeWorkshop,
+    participant: CurrentParticipant,
+    db: DbSession,
+    asset_id: RowId,
+) -> Response:
+    """Take back one's own +1 (only one's own: the row is looked up by participant)."""
+    return _support(request, db, workshop, participant, asset_id, withdraw=True)
 
 
 GZIP_FROM = 16 * 1024  # bytes; smaller feeds go as they are
@@ -364,6 +384,17 @@ def _panel(request: Request, db: DbSession, workshop: Workshop, **extra: Any) ->
     return render(request, "assets/_console_assets.html", context)
 
 
+def _console_answer(
+    request: Request, db: DbSession, workshop: Workshop, body: dict[str, Any], **extra: Any
+) -> Response:
+    """A console change: JSON clients get `body`, htmx the panel again, a form goes back."""
+    if wants_json(request):
+        return JSONResponse(body)
+    if is_htmx(request):
+        return _panel(request, db, workshop, **extra)
+    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+
+
 @router.get("/console/workshops/{workshop_id}/assets/_panel")
 def console_panel(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
     return _panel(request, db, workshop)
@@ -378,11 +409,9 @@ def merge(
     other_id: Annotated[int, Form()],
 ) -> Response:
     service.merge_assets(db=db, workshop=workshop, keep_id=keep_id, other_id=other_id)
-    if _wants_json(request):
-        return JSONResponse({"kept": keep_id, "merged": other_id})
-    if is_htmx(request):
-        return _panel(request, db, workshop, merged=True)
-    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+    return _console_answer(
+        request, db, workshop, {"kept": keep_id, "merged": other_id}, merged=True
+    )
 
 
 @router.post("/console/workshops/{workshop_id}/assets/subtypes")
@@ -397,11 +426,7 @@ def set_subtypes(
 ) -> Response:
     lines = {"ecological": ecological, "cultural": cultural, "social": social, "human": human}
     subtypes = service.set_subtypes(db=db, community=workshop.community, lines=lines)
-    if _wants_json(request):
-        return JSONResponse({"subtypes": subtypes})
-    if is_htmx(request):
-        return _panel(request, db, workshop, subtypes_saved=True)
-    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+    return _console_answer(request, db, workshop, {"subtypes": subtypes}, subtypes_saved=True)
 
 
 @router.post("/console/workshops/{workshop_id}/assets/{asset_id}/hide")
@@ -413,8 +438,4 @@ def hide(
     hidden: Annotated[bool, Form()] = True,
 ) -> Response:
     service.set_hidden(db=db, workshop=workshop, asset_id=asset_id, hidden=hidden)
-    if _wants_json(request):
-        return JSONResponse({"asset": asset_id, "hidden": hidden})
-    if is_htmx(request):
-        return _panel(request, db, workshop)
-    return go_to(request, f"/console/workshops/{workshop.id}#assets-panel")
+    return _console_answer(request, db, workshop, {"asset": asset_id, "hidden": hidden})

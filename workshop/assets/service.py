@@ -323,6 +323,26 @@ def support_asset(
     return _support_count(db, asset.id)
 
 
+def withdraw_support(
+    *, db: Session, workshop: Workshop, participant: Participant, asset_id: int
+) -> int:
+    """Take back this participant's own "+1"; return the new count.
+
+    Only the participant's own row goes; without one, a Conflict and nothing changes.
+    """
+    require_stage(workshop, "mapping")
+    asset = _active_asset(db, workshop, asset_id)
+    removed = db.execute(
+        delete(AssetSupport).where(
+            AssetSupport.asset_id == asset.id, AssetSupport.participant_id == participant.id
+        )
+    )
+    if not removed.rowcount:
+        raise Conflict("asset.not_supported")
+    announce(db, workshop.id, "assets")
+    return _support_count(db, asset.id)
+
+
 def _support_count(db: Session, asset_id: int) -> int:
     return (
         db.scalar(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -17,13 +17,13 @@ from workshop.deps import (
     PlannerWorkshop,
     RowId,
 )
-from workshop.errors import DomainError, Invalid
-from workshop.i18n import t
+from workshop.errors import Invalid
 from workshop.proposals import service, views
 from workshop.proposals.consensus import DecisionRules, Rules
 from workshop.proposals.models import Vote
 from workshop.proposals.rules import WorkshopRules
-from workshop.templating import go_to, is_htmx, partial_or_back, render
+from workshop.templating import go_to, partial_or_back, render
+from workshop.web import InlineErrors, act
 
 router = APIRouter()
 
@@ -110,21 +110,21 @@ def _vote_answer(
     action: Callable[[], Vote],
 ) -> Response:
     """Run a vote action; htmx gets the proposal's control back, confirmed or refused."""
-    error, status, vote = None, 200, None
-    try:
-        vote = action()
-    except DomainError as exc:
-        if not is_htmx(request):
-            raise
-        db.rollback()
-        error, status = t(exc.key, **exc.params), exc.status_code
-    context = views.vote_control(
-        db=db, workshop=workshop, participant=participant, proposal_id=proposal_id, vote=vote
-    )
-    context.update(error=error, confirmed=error is None, oob=True)
-    back = f"/w/{workshop.join_code}"
-    return partial_or_back(
-        request, "proposals/_vote_control.html", context, back=back, status_code=status
+
+    def control(vote: Vote | None, error: str | None) -> dict[str, Any]:
+        context = views.vote_control(
+            db=db, workshop=workshop, participant=participant, proposal_id=proposal_id, vote=vote
+        )
+        context.update(error=error, confirmed=error is None, oob=True)
+        return context
+
+    return act(
+        request,
+        action,
+        partial="proposals/_vote_control.html",
+        context=lambda vote: control(vote, None),
+        inline_errors=InlineErrors(db, lambda error: control(None, error)),
+        back=f"/w/{workshop.join_code}",
     )
 
 
@@ -181,6 +181,16 @@ def vote(
 
 def _console(workshop: PlannerWorkshop) -> str:
     return f"/console/workshops/{workshop.id}"
+
+
+def _ballot_values(proposal: list[int], value: list[str]) -> dict[int, int]:
+    """A ballot form's rows as {proposal id: value}; a row left "" is no vote."""
+    if len(proposal) != len(value):
+        raise Invalid("vote.bad_value")
+    try:
+        return {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
+    except ValueError:
+        raise Invalid("vote.bad_value") from None
 
 
 @router.get("/console/workshops/{workshop_id}/voting/_panel")
@@ -246,12 +256,7 @@ def enter_ballot(
 ) -> Response:
     """A paper ballot or an assisted vote: one row per open proposal, "" = no vote.
     With a ballot card's code, the votes go to that card's participant."""
-    if len(proposal) != len(value):
-        raise Invalid("vote.bad_value")
-    try:
-        values = {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
-    except ValueError:
-        raise Invalid("vote.bad_value") from None
+    values = _ballot_values(proposal, value)
     person = None
     if card.strip():
         person = card_participant(db=db, workshop=workshop, code=card, group=group)
@@ -278,12 +283,7 @@ def correct_ballot(
     value: Annotated[list[str], Form()],
 ) -> Response:
     """Correct an entered paper or assisted ballot; "" leaves a proposal as it is."""
-    if len(proposal) != len(value):
-        raise Invalid("vote.bad_value")
-    try:
-        values = {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
-    except ValueError:
-        raise Invalid("vote.bad_value") from None
+    values = _ballot_values(proposal, value)
     service.correct_ballot(
         db=db, workshop=workshop, planner=planner, participant_id=participant, values=values
     )

@@ -76,10 +76,17 @@ def service_log(
     return render(request, "service_log/service_log.html", context)
 
 
-def _entry_form(
-    on: str, community_id: int, work_function: str, hours: str, summary: str,
-    evidence: str, special_points: str, media_coverage: str,
-) -> service.EntryForm:  # fmt: skip
+def entry_form(
+    community_id: Annotated[int, Form()],
+    on: Annotated[str, Form(alias="date", max_length=10)],
+    work_function: Annotated[str, Form(max_length=32)],
+    hours: Annotated[str, Form(max_length=10)],
+    summary: Text = "",
+    evidence: Annotated[str, Form(max_length=20)] = "",
+    special_points: Annotated[str, Form(max_length=10)] = "",
+    media_coverage: Text = "",
+) -> service.EntryForm:
+    """The service-log entry form, as posted by the add and edit pages."""
     return service.EntryForm(
         on=on,
         community_id=community_id,
@@ -92,23 +99,13 @@ def _entry_form(
     )
 
 
+EntryInput = Annotated[service.EntryForm, Depends(entry_form)]
+
+
 @router.post("/service-log")
 def add_entry(
-    request: Request,
-    planner: CurrentPlanner,
-    db: DbSession,
-    community_id: Annotated[int, Form()],
-    on: Annotated[str, Form(alias="date", max_length=10)],
-    work_function: Annotated[str, Form(max_length=32)],
-    hours: Annotated[str, Form(max_length=10)],
-    summary: Text = "",
-    evidence: Annotated[str, Form(max_length=20)] = "",
-    special_points: Annotated[str, Form(max_length=10)] = "",
-    media_coverage: Text = "",
+    request: Request, planner: CurrentPlanner, db: DbSession, form: EntryInput
 ) -> Response:
-    form = _entry_form(
-        on, community_id, work_function, hours, summary, evidence, special_points, media_coverage
-    )
     service.add_entry(db=db, planner=planner, form=form)
     return go_to(request, "/console/service-log")
 
@@ -124,22 +121,8 @@ def edit_entry_page(
 
 @router.post("/service-log/{entry_id}")
 def update_entry(
-    request: Request,
-    entry_id: RowId,
-    planner: CurrentPlanner,
-    db: DbSession,
-    community_id: Annotated[int, Form()],
-    on: Annotated[str, Form(alias="date", max_length=10)],
-    work_function: Annotated[str, Form(max_length=32)],
-    hours: Annotated[str, Form(max_length=10)],
-    summary: Text = "",
-    evidence: Annotated[str, Form(max_length=20)] = "",
-    special_points: Annotated[str, Form(max_length=10)] = "",
-    media_coverage: Text = "",
+    request: Request, entry_id: RowId, planner: CurrentPlanner, db: DbSession, form: EntryInput
 ) -> Response:
-    form = _entry_form(
-        on, community_id, work_function, hours, summary, evidence, special_points, media_coverage
-    )
     service.update_entry(db=db, planner=planner, entry_id=entry_id, form=form)
     return go_to(request, "/console/service-log")
 

@@ -1,0 +1,79 @@
+"""Answering a tablet action: JSON for the API, an htmx partial, or a 303 back.
+
+Routes that change something for a resident run the same few steps: call the domain
+function, then answer each kind of client its own way. `act` does those steps once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from workshop.errors import DomainError
+from workshop.i18n import t
+from workshop.templating import is_htmx, partial_or_back
+
+T = TypeVar("T")
+
+
+def wants_json(request: Request) -> bool:
+    """A JSON body, or an Accept that asks for JSON rather than HTML."""
+    accept = request.headers.get("accept", "")
+    content = request.headers.get("content-type", "")
+    return content.startswith("application/json") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def json_error(exc: DomainError) -> JSONResponse:
+    """A domain error as {"detail", "code"}, the detail in the request's language."""
+    return JSONResponse({"detail": t(exc.key, **exc.params), "code": exc.key}, exc.status_code)
+
+
+@dataclass(frozen=True)
+class InlineErrors:
+    """For htmx, show a DomainError inside the partial: roll back `db`, render `context`."""
+
+    db: Session
+    context: Callable[[str], dict[str, Any]]
+
+
+def act(
+    request: Request,
+    action: Callable[[], T],
+    *,
+    partial: str,
+    context: Callable[[T], dict[str, Any]],
+    back: str,
+    json: Callable[[T], dict[str, Any]] | None = None,
+    inline_errors: InlineErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Run `action` and answer it.
+
+    - `json` given and the client wants JSON: `json(result)`, or a DomainError as
+      {"detail", "code"} with its status.
+    - htmx: the `partial` with `context(result)`; a plain form post: 303 to `back`.
+    - A DomainError otherwise goes to the app's handler (error partial or page); with
+      `inline_errors`, htmx gets the partial with the message and the error's status.
+    """
+    as_json = json is not None and wants_json(request)
+    try:
+        result = action()
+    except DomainError as exc:
+        if as_json:
+            return json_error(exc)
+        if inline_errors is None or not is_htmx(request):
+            raise
+        inline_errors.db.rollback()
+        shown = inline_errors.context(t(exc.key, **exc.params))
+        return partial_or_back(request, partial, shown, back=back, status_code=exc.status_code)
+    if as_json and json is not None:
+        return JSONResponse(json(result), status_code)
+    shown = context(result)
+    return partial_or_back(request, partial, shown, back=back, status_code=status_code)
