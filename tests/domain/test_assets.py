@@ -303,7 +303,7 @@ def test_photo_is_reencoded_bounded_and_stripped_of_exif(db, meeting, tmp_path):
         db=db,
         workshop=workshop,
         participant=a,
-        fields=_fields(photo=_jpeg_with_exif()),
+        fields=_fields(photo=_jpeg_with_exif(), photo_consent=True),
         photos_dir=tmp_path,
     )
     name = saved.asset.photo
@@ -327,7 +327,11 @@ def test_bad_photo_is_refused_and_nothing_is_stored(db, meeting, tmp_path, data,
     workshop, a, _b, _c = meeting
     with pytest.raises(Invalid) as err:
         add_asset(
-            db=db, workshop=workshop, participant=a, fields=_fields(photo=data), photos_dir=tmp_path
+            db=db,
+            workshop=workshop,
+            participant=a,
+            fields=_fields(photo=data, photo_consent=True),
+            photos_dir=tmp_path,
         )
     assert err.value.key == key
     assert db.scalar(select(func.count()).select_from(Asset)) == 0
@@ -362,3 +366,18 @@ def test_human_asset_never_records_a_home_address(db, meeting, name, description
             add_asset(db=db, workshop=workshop, participant=a, fields=fields).asset.description
             == description
         )
+
+
+def test_no_photo_is_stored_without_the_residents_confirmation(db, meeting, tmp_path):
+    workshop, a, _b, _c = meeting
+    with pytest.raises(Invalid) as err:
+        add_asset(
+            db=db,
+            workshop=workshop,
+            participant=a,
+            fields=_fields(photo=_jpeg_with_exif()),
+            photos_dir=tmp_path,
+        )
+    assert err.value.key == "photo.consent_required"
+    assert db.scalar(select(func.count()).select_from(Asset)) == 0
+    assert not any(tmp_path.glob("*.jpg"))

@@ -218,9 +218,19 @@ def test_photo_upload_is_served_only_inside_the_workshop(app, client, planner_cl
     # planner_client shares `client`'s cookie jar; use a separate resident client.
     ws_id, code = _workshop(database, planner_client.planner)
     resident = _resident(app, code)
+    fields = {"asset_class": "ecological", "name": "古树", "geometry": json.dumps(_point())}
+    unconfirmed = resident.post(
+        f"/w/{code}/assets",
+        data=fields,
+        files={"photo": ("我家.jpg", _jpeg(), "image/jpeg")},
+        headers=JSON,
+    )
+    assert unconfirmed.status_code == 422
+    assert unconfirmed.json()["detail"].startswith("照片没有保存：请确认照片里没有能认出的人")
+    assert _stored(database) == []
     response = resident.post(
         f"/w/{code}/assets",
-        data={"asset_class": "ecological", "name": "古树", "geometry": json.dumps(_point())},
+        data=fields | {"photo_consent": "true"},
         files={"photo": ("我家.jpg", _jpeg(), "image/jpeg")},
         headers=JSON,
     )
@@ -245,7 +255,12 @@ def test_photo_upload_is_served_only_inside_the_workshop(app, client, planner_cl
     )
     not_image = resident.post(
         f"/w/{code}/assets",
-        data={"asset_class": "ecological", "name": "假图", "geometry": json.dumps(_point())},
+        data={
+            "asset_class": "ecological",
+            "name": "假图",
+            "geometry": json.dumps(_point()),
+            "photo_consent": "on",
+        },
         files={"photo": ("x.jpg", b"GIF89a-not-really", "image/jpeg")},
         headers=JSON,
     )

@@ -115,6 +115,7 @@ async def _parse_input(request: Request) -> AssetInput:
         description=_text(data.get("description")),
         geometry=geometry,
         photo=photo or None,
+        photo_consent=str(data.get("photo_consent", "")).lower() in ("1", "true", "on"),
         remove_photo=str(data.get("remove_photo", "")).lower() in ("1", "true", "on"),
     )
     return AssetInput(fields, wants_json(request))

@@ -116,6 +116,9 @@ class AssetFields:
     description: str | None = None
     geometry: object = None  # GeoJSON (dict or JSON text); None keeps the stored one
     photo: bytes | None = None
+    # The resident confirms nobody recognisable is in the photo, or that they agreed to
+    # it (a face is personal information under PIPL); no photo is stored without it.
+    photo_consent: bool = False
     remove_photo: bool = False
 
 
@@ -171,7 +174,7 @@ def add_asset(
         raise Invalid("geo.point_missing")
     boundary = geo.parse_boundary(workshop.community.boundary)
     checked = geo.check_asset_geometry(fields.geometry, boundary)
-    photo_name = _store_photo(fields.photo, photos_dir)
+    photo_name = _store_photo(fields, photos_dir)
     asset = Asset(
         workshop_id=workshop.id,
         participant_id=participant.id if participant else None,
@@ -214,7 +217,10 @@ def pin_asset(
     return add_asset(db=db, workshop=workshop, participant=participant, fields=fields).asset
 
 
-def _store_photo(data: bytes | None, photos_dir: Path | None) -> str | None:
+def _store_photo(fields: AssetFields, photos_dir: Path | None) -> str | None:
+    data = fields.photo
+    if data and not fields.photo_consent:
+        raise Invalid("photo.consent_required")
     if not data:
         return None
     if photos_dir is None:
@@ -259,7 +265,7 @@ def update_asset(
         geometry, repaired = geo.to_geojson(checked.geometry), checked.repaired
     photo_name = asset.photo
     if fields.photo:
-        photo_name = _store_photo(fields.photo, photos_dir)
+        photo_name = _store_photo(fields, photos_dir)
     elif fields.remove_photo:
         photo_name = None
     asset.asset_class, asset.subtype, asset.name = asset_class, subtype, name
