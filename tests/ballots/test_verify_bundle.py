@@ -274,3 +274,84 @@ def test_entries_hashed_before_refs_still_verify_in_their_database(database):
             prev = digest
     checked, problems = _changes_and_records(database, ws_id)
     assert checked["vote_changes"] == 5 and problems == []
+
+
+def _clean_room_check(tables: dict[str, list[dict]]) -> bool:
+    """docs/tamper-evidence.md, implemented from the text alone (no workshop code)."""
+    from datetime import UTC, datetime
+
+    def digest(obj: object) -> str:
+        text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def utc(value: str | None) -> str | None:
+        if value is None:
+            return None
+        moment = datetime.fromisoformat(value)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+    ref = {n: {r["id"]: r["ref"] for r in tables[n]} for n in ("voting_round", "proposal")}
+    ref["participant"] = {r["id"]: r["ref"] for r in tables["participant"]}
+    user = {r["id"]: r["username"] for r in tables["planner"]}
+    prev, last = None, {}
+    for e in sorted(tables["vote_change"], key=lambda r: r["id"]):
+        payload = {
+            "v": 2,
+            "round": ref["voting_round"][e["round_id"]],
+            "proposal": ref["proposal"][e["proposal_id"]],
+            "participant": ref["participant"][e["participant_id"]],
+            "old_value": e["old_value"],
+            "new_value": e["new_value"],
+            "source": e["source"],
+            "planner": user.get(e["planner_id"]),
+            "created_at": utc(e["created_at"]),
+            "prev_hash": prev,
+        }
+        if e["prev_hash"] != prev or digest(payload) != e["entry_hash"]:
+            return False
+        prev = e["entry_hash"]
+        last[(e["round_id"], e["proposal_id"], e["participant_id"])] = e
+    for v in tables["vote"]:
+        e = last[(v["round_id"], v["proposal_id"], v["participant_id"])]
+        if (e["new_value"], e["source"]) != (v["value"], v["source"]):
+            return False
+    prev = None
+    finals = [r for r in tables["assessment_record"] if r["finalised_at"]]
+    for r in sorted(finals, key=lambda r: r["version"]):
+        content = json.loads(json.dumps(r["content"]))
+        content["audit"]["record_hash"] = None
+        content["workshop"]["id"] = content["community"]["id"] = None
+        for p in content["proposals"]:
+            p["proposal_id"] = ref["proposal"][p["proposal_id"]]
+        for row in content["reviews"]:
+            row["proposal_id"] = ref["proposal"][row["proposal_id"]]
+            for review in row["reviews"]:
+                review["planner_id"] = user[review["planner_id"]]
+        content["adopted"] = [ref["proposal"][i] for i in content.get("adopted") or []]
+        payload = {
+            "v": 2,
+            "version": r["version"],
+            "finalised_at": utc(r["finalised_at"]),
+            "prev_hash": prev,
+            "content": content,
+        }
+        if r["prev_hash"] != prev or digest(payload) != r["record_hash"]:
+            return False
+        prev = r["record_hash"]
+    return True
+
+
+def test_the_documented_format_is_enough_to_check_a_bundle(bundle_file):
+    _, path = bundle_file
+    with zipfile.ZipFile(path) as z:
+        tables = {
+            n.removeprefix("tables/").removesuffix(".json"): json.loads(z.read(n))
+            for n in z.namelist()
+            if n.startswith("tables/")
+        }
+    assert _clean_room_check(tables)
+    for row in tables["vote_change"]:
+        if row["source"] == "assisted":
+            row["new_value"] = 0
+    assert not _clean_room_check(tables)
