@@ -164,3 +164,23 @@ def test_malformed_requests_are_refused_not_crashed_on(app):
         },
     )
     assert invalid.status_code == 422 and invalid.json()["detail"]
+
+
+def test_every_post_form_renders_its_token_server_side():
+    """A form must work before app.js has run (a slow laptop, a quick click): the token
+    is rendered into every POST form, not only added by script on submit."""
+    import re
+
+    from workshop.templating import TEMPLATES_DIR
+
+    missing = []
+    for path in sorted(TEMPLATES_DIR.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.finditer(r"<form\b[^>]*>", text, re.I):
+            if 'method="post"' not in tag.group(0).lower():
+                continue
+            body = text[tag.end() : text.find("</form>", tag.end())]
+            if "csrf_field()" not in body:
+                line = text[: tag.start()].count("\n") + 1
+                missing.append(f"{path.relative_to(TEMPLATES_DIR)}:{line}")
+    assert missing == []
