@@ -90,3 +90,44 @@ def test_every_cookie_is_secure_when_the_request_came_over_https(app, database):
         assert cookies and all("secure" in c.lower() for c in cookies), cookies
     plain = TestClient(app).post(f"/j/{code}", data={"consent": "true"}, follow_redirects=False)
     assert all("secure" not in c.lower() for c in plain.headers.get_list("set-cookie"))
+
+
+def test_login_failures_are_shared_by_workers_and_survive_a_restart(settings, database):
+    """Two app processes on one database (as `serve --workers 2`) count one budget; a
+    new process (a restart) still refuses. The table holds hashes, not the username."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from workshop.accounts.models import LoginFailure
+    from workshop.app import create_app
+
+    from ..factories import PASSWORD, make_planner
+
+    with database.unit_of_work() as s:
+        planner = make_planner(s)
+    workers = [TestClient(create_app(settings, migrate=False)) for _ in range(2)]
+    for i in range(10):
+        wrong = workers[i % 2].post(
+            "/login", data={"username": planner.username, "password": "x" * 9}
+        )
+        assert wrong.status_code == 401
+    for worker in workers:
+        refused = worker.post("/login", data={"username": planner.username, "password": PASSWORD})
+        assert refused.status_code == 429 and "登录失败次数太多" in refused.text
+    restarted = TestClient(create_app(settings, migrate=False))
+    assert (
+        restarted.post(
+            "/login", data={"username": planner.username, "password": PASSWORD}
+        ).status_code
+        == 429
+    )
+    with database.unit_of_work(write=False) as s:
+        keys = list(s.scalars(select(LoginFailure.key)))
+    assert len(keys) == 10 and all(planner.username not in k and len(k) == 64 for k in keys)
+    # Someone else (another username) is not blocked by these failures.
+    with database.unit_of_work() as s:
+        other = make_planner(s)
+    ok = restarted.post(
+        "/login", data={"username": other.username, "password": PASSWORD}, follow_redirects=False
+    )
+    assert ok.status_code == 303

@@ -21,3 +21,14 @@ class Planner(Base):
     title: Mapped[str] = mapped_column(String(16), default="intermediate")
     organisation: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginFailure(Base):
+    """A failed login, kept for the limiter's window so every worker (and a restarted
+    server) counts the same failures. The key is a hash of client address and username."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

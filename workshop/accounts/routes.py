@@ -37,11 +37,11 @@ def login(
 ) -> Response:
     key = f"{client_key(request)}|{username.strip().lower()}"
     try:
-        LOGINS.check(key)
+        LOGINS.check(db, key)
         planner = authenticate(db=db, username=username, password=password)
     except (NotAuthenticated, TooManyAttempts) as exc:
         if isinstance(exc, NotAuthenticated):
-            LOGINS.fail(key)
+            LOGINS.fail(db, key)
         context = {
             "next": _safe_next(next),
             "error": t(exc.key, **exc.params),
