@@ -28,10 +28,13 @@ STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
 CLOSE_AND_COUNT = """
 from sqlalchemy import func, select
 from workshop.cli import _database
-from workshop.proposals.models import Vote
+from workshop.proposals.models import Vote, VotingRound
+from workshop.workshops.models import Workshop
 database = _database()
 with database.unit_of_work() as db:
-    print(db.scalar(select(func.count()).select_from(Vote).where(Vote.value > 0)))
+    # The demo's finished meeting has votes of its own: count the open workshop's only.
+    print(db.scalar(select(func.count()).select_from(Vote).join(VotingRound).join(Workshop)
+                    .where(Vote.value > 0, Workshop.stage != "closed")))
 """
 
 MANY_PROPOSALS = """
