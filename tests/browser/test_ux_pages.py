@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from workshop.demo import meeting_data
 
 from .conftest import ARTIFACTS
 
@@ -36,6 +39,16 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # Text the walk meets that is data, not interface: the demo community and its meetings
 # (maps/demo), the resident groups, the demo planner, the proposal the walk submits, the
 # language switch's own name. Longest first, so a name is removed before its parts.
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for v in value.values() if isinstance(value, dict) else value:
+            yield from _strings(v)
+
+
 DATA_TEXT = sorted(
     {
         "桃源里社区（虚构示例）",
@@ -55,7 +68,8 @@ DATA_TEXT = sorted(
         "物业",
         "社区两委",
         "虚构示例底图（由本文件夹的矢量图层生成）",
-    },
+    }
+    | set(_strings(meeting_data())),  # the demo's finished meeting: names, titles, findings
     key=len,
     reverse=True,
 )
@@ -229,6 +243,14 @@ def test_main_pages_look_right_and_pass_axe(server, browser, lang):  # type: ign
     check(console, f"{lang}-assessment", problems)
     console.goto(_url(base, "/console/service-log", lang))
     check(console, f"{lang}-service-log", problems)
+    # The demo's finished meeting (second on the list): its console and its final record.
+    console.goto(_url(base, "/console", lang))
+    console.get_by_role("link", name=ui["open"]).nth(1).click()
+    expect(console.locator(".stage-pill, [data-stage-timer]").first).to_be_visible()
+    finished = console.url.removeprefix(base).split("?")[0]
+    check(console, f"{lang}-finished-console", problems)
+    console.goto(_url(base, finished + "/assessment", lang))
+    check(console, f"{lang}-finished-assessment", problems)
 
     # Large text and high contrast stay on across pages and are applied before paint.
     tablet = tablets["tablet"]
