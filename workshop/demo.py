@@ -128,6 +128,14 @@ def load_finished_meeting(
     # then recompute the draft (as the planner's 重新计算 does) so its duration is right.
     start = datetime.combine(on, time.fromisoformat(data["start_utc"]), tzinfo=utcnow().tzinfo)
     ws.opened_at, ws.closed_at = start, start + timedelta(minutes=data["minutes"])
+    # The agenda's times: the stages share the afternoon in these proportions.
+    shares = {"mapping": 0.35, "proposals": 0.25, "voting": 0.25, "satisfaction": 0.15}
+    log, at = [], start
+    for stage, share in shares.items():
+        log.append({"stage": stage, "at": at.isoformat(timespec="seconds")})
+        at += timedelta(minutes=round(data["minutes"] * share))
+    log.append({"stage": "closed", "at": ws.closed_at.isoformat(timespec="seconds")})
+    ws.stage_log = log
     db.flush()
     versions.regenerate(db=db, workshop=ws, planner=planner)
     record = data["record"]
