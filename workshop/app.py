@@ -53,7 +53,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             await listener.stop()
         app.state.db.dispose()
 
-    app = FastAPI(title="workshop", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    # No Swagger UI or ReDoc: both load scripts from a CDN, and meeting rooms are offline.
+    # The schema itself stays at /openapi.json (the security fuzz tests read it).
+    app = FastAPI(title="workshop", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.db = Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     app.state.secret_key = settings.resolved_secret_key()

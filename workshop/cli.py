@@ -63,11 +63,16 @@ def cmd_create_planner(args: argparse.Namespace) -> int:
 
 
 def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    """Load the fictional demo community, planner and workshop; return (code, title)."""
+    """Load the fictional demo community, planner and workshop; return (code, title).
+
+    The community also gets a finished meeting (workshop.demo, maps/demo/meeting.json),
+    loaded once, after the fresh workshop. Loading again changes nothing.
+    """
     from workshop.accounts.models import Planner
     from workshop.accounts.service import create_planner
     from workshop.basemaps.config import parse_base_map
     from workshop.communities.models import Community
+    from workshop.demo import load_finished_meeting
     from workshop.workshops.models import Workshop
     from workshop.workshops.service import create_workshop
 
@@ -113,16 +118,20 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
             on=date.today(),
             place=meta["workshop"]["place"],
         )
+    load_finished_meeting(db, planner=planner, community=community)
     return workshop.join_code, workshop.title
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
     database = _database()
+    from workshop.demo import meeting_data
+
     with database.unit_of_work() as db:
         code, title = load_demo(db)
     database.dispose()
     print("已载入虚构示例社区 / fictional demo community loaded")
     print(f"  工作坊 / workshop: {title}  参与码 / join code: {code}")
+    print(f"  已结束的示例会议 / finished meeting: {meeting_data()['title']}")
     print(f"  规划师账号 / planner login: {DEMO_USER} / {DEMO_PASSWORD}")
     return 0
 

@@ -103,6 +103,13 @@ def format_percent_filter(value: Any, digits: int = 1) -> str:
     return numbers.format_percent(value, format=pattern, locale=babel_name(get_locale()))
 
 
+def paren_filter(value: Any) -> Markup:
+    """`value` in brackets the locale's way: （…） in Chinese, " (…)" in English. Works on
+    a `{% filter paren %}` block too (its rendered, already escaped, markup)."""
+    before, _, after = t("punct.paren", text="\x00").partition("\x00")
+    return Markup("{}{}{}").format(before, value, after)
+
+
 @pass_context
 def csrf_field(context: Any) -> Markup:
     """Return the hidden CSRF input for a plain form (empty outside a request)."""
@@ -126,6 +133,7 @@ templates.env.filters.update(
     datetime=format_datetime_filter,
     number=format_number_filter,
     percent=format_percent_filter,
+    paren=paren_filter,
 )
 
 

@@ -63,6 +63,22 @@ def test_new_page_has_the_drawing_map(planner_client):
     assert "新建社区" in page.text
 
 
+def test_console_home_links_to_the_new_community_page(planner_client):
+    import re
+
+    for lang, text in (("zh-CN", "新建社区"), ("en", "New community")):
+        home = planner_client.get("/console", headers={"Accept-Language": lang}).text
+        link = re.search(r'<a [^>]*href="(/console/communities/new)"[^>]*>([^<]*)</a>', home)
+        assert link is not None and text in link.group(2), lang
+        page = planner_client.get(link.group(1), headers={"Accept-Language": lang})
+        assert page.status_code == 200 and 'id="community-map"' in page.text
+
+
+def test_console_home_without_communities_says_to_create_one_first(planner_client):
+    home = planner_client.get("/console", headers={"Accept-Language": "zh-CN"}).text
+    assert "还没有社区" in home
+
+
 def test_create_with_an_uploaded_geojson_boundary(planner_client, database):
     response = planner_client.post(
         "/console/communities/new",

@@ -18,7 +18,6 @@ PUBLIC = {
     "/j/{code}/next",
     "/c/{code}",
     "/openapi.json",
-    "/api/docs",
 }
 # Base-map tiles are public imagery (no workshop data), like static files.
 PUBLIC_PREFIXES = ("/tiles/",)

@@ -109,3 +109,53 @@ def test_no_page_or_asset_references_another_host(client, planner_client, databa
         elif url.endswith(".js"):
             assert "cdn" not in " ".join(_external_urls(_strip_comments(response.text))), url
     assert len(seen) > len(assets)  # fonts and images behind the CSS were fetched too
+
+
+# A tag that makes the browser fetch a script, a style sheet or a font from another host.
+EXTERNAL_LOAD = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//"""
+    r"""|@import\s+(?:url\()?\s*["']?(?:https?:)?//""",
+    re.I,
+)
+STREAMS = ("/events",)  # endless Server-Sent-Event streams
+
+
+def test_api_docs_are_not_served_but_the_schema_is(client):
+    # Swagger UI and ReDoc load their scripts from a CDN: no offline meeting room has it.
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    assert client.get("/openapi.json").json()["paths"]
+
+
+def test_no_served_page_loads_a_script_or_style_from_another_host(planner_client, database):
+    from tests.reports.seed import seed_workshop
+    from tests.security.routes import fill, route_table
+    from workshop.assets.models import Asset
+
+    with database.unit_of_work() as s:
+        ws = seed_workshop(s, planner=s.merge(planner_client.planner))
+        values = {
+            "workshop_id": ws.id,
+            "code": ws.join_code,
+            "community_id": ws.community_id,
+            "proposal_id": s.scalars(
+                select(Proposal.id).where(Proposal.workshop_id == ws.id)
+            ).first(),
+            "asset_id": s.scalars(select(Asset.id).where(Asset.workshop_id == ws.id)).first(),
+            "version": 1,
+            "ext": "csv",
+            "table": "assets",
+        }
+    walked = 0
+    for method, path in route_table(planner_client.app):
+        if method != "GET" or path.endswith(STREAMS):
+            continue
+        response = planner_client.get(fill(path, values))
+        kind = response.headers.get("content-type", "")
+        if response.status_code != 200 or not kind.startswith(("text/html", "image/svg")):
+            continue
+        walked += 1
+        found = EXTERNAL_LOAD.findall(response.text)
+        assert found == [], (path, found)
+    assert walked >= 20

@@ -180,6 +180,7 @@ def facilitator_dict(planner: Any, *, lead: bool) -> dict:
         "name": planner.name,
         "discipline": planner.discipline,
         "discipline_label": label("discipline", planner.discipline),
+        "title": planner.title,
         "title_label": label("title", planner.title),
         "organisation": planner.organisation,
         "lead": lead,

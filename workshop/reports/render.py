@@ -156,7 +156,8 @@ def _l(value: Any) -> list:
 
 
 def _view(content: dict, *, for_pdf: bool) -> dict:
-    """Shape the content dict into what the template shows (numbers formatted there)."""
+    """Shape the content's cover, participation, assets, voting and satisfaction parts for
+    reports.model.build (numbers formatted there); build reads the rest from the content."""
     community = _d(content.get("community"))
     workshop = _d(content.get("workshop"))
     participation = _d(content.get("participation"))
@@ -183,40 +184,10 @@ def _view(content: dict, *, for_pdf: bool) -> dict:
     items = [i for i in _l(assets.get("items")) if isinstance(i, dict)]
     inventory = _inventory(items, classes)
 
-    proposals = [
-        {
-            "rank": p.get("rank"),
-            "title": p.get("title") or "",
-            "description": p.get("description") or "",
-            "supporters": p.get("supporters") or 0,
-            "support_share": p.get("support_share"),
-            "bar": _bar(p.get("support_share")),
-            "verdict_label": p.get("verdict_label") or "",
-            "dissenting_groups": [str(g) for g in _l(p.get("dissenting_groups"))],
-        }
-        for p in _l(content.get("proposals"))
-        if isinstance(p, dict)
-    ]
-    proposals.sort(key=lambda p: (p["rank"] is None, p["rank"] or 0))  # stable: ties keep order
-    facilitators = [
-        {k: f.get(k) for k in ("name", "discipline_label", "title_label", "organisation")}
-        for f in _l(content.get("facilitators"))
-        if isinstance(f, dict)
-    ]
-
     counts = _d(satisfaction.get("counts"))
     opened, closed = cn_time(workshop.get("opened_at")), cn_time(workshop.get("closed_at"))
     font_stack = PDF_FONT_STACK if for_pdf else HTML_FONT_STACK
     return {
-        "for_pdf": for_pdf,
-        "font_stack": Markup(font_stack),  # a constant of ours, placed inside <style>
-        "font_faces": (
-            [
-                {"weight": w, "url": p.as_uri()}
-                for w, p in sorted(FONT_FILES.items())
-                if for_pdf and p.is_file()
-            ]
-        ),
         "generated_at": cn_datetime(content.get("generated_at")),
         "community": {
             "name": community.get("name") or "",
@@ -229,7 +200,6 @@ def _view(content: dict, *, for_pdf: bool) -> dict:
             "place": workshop.get("place"),
             "time_span": f"{opened or '—'} 至 {closed or '—'}" if opened or closed else None,
         },
-        "facilitators": facilitators,
         "participation": {"total": total, "groups": groups},
         "assets": {"total": asset_total, "classes": classes, "inventory": inventory},
         "figure": asset_map_svg(
@@ -240,7 +210,6 @@ def _view(content: dict, *, for_pdf: bool) -> dict:
             "voters": voting.get("voters"),
             "rules": _d(voting.get("rules")),
         },
-        "proposals": proposals,
         "satisfaction": {
             "responses": satisfaction.get("responses") or 0,
             "rows": [
