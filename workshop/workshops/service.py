@@ -6,7 +6,7 @@ import secrets
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workshop.accounts.models import Planner
@@ -120,6 +120,25 @@ def join(
     db.flush()
     announce(db, workshop.id, "participants")
     return participant
+
+
+def workshop_and_participant(
+    *, db: Session, code: str, token: str | None
+) -> tuple[Workshop, Participant | None] | None:
+    """Return the workshop a join code names and its participant with `token` (None if
+    there is none), in one query; None if the code names no workshop."""
+    stmt = (
+        select(Workshop, Participant)
+        .select_from(Workshop)
+        .outerjoin(
+            Participant,
+            and_(Participant.workshop_id == Workshop.id, Participant.token == (token or "")),
+        )
+        .where(Workshop.join_code == normalise_code(code))
+        .limit(1)
+    )
+    row = db.execute(stmt).first()
+    return None if row is None else (row[0], row[1] if token is not None else None)
 
 
 def participant_by_token(*, db: Session, workshop: Workshop, token: str) -> Participant | None:
