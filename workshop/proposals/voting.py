@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,17 +63,24 @@ def _check_value(voting_round: VotingRound, value: int) -> None:
         raise Invalid("vote.bad_value")
 
 
+_DOTS = (
+    select(Vote.proposal_id, Vote.value, Proposal.merged_into_id, Proposal.status)
+    .join(Proposal, Proposal.id == Vote.proposal_id)
+    .where(
+        Vote.round_id == bindparam("round_id"),
+        Vote.participant_id == bindparam("participant_id"),
+    )
+)
+
+
 def _dots_by_target(
     db: Session, voting_round: VotingRound, participant: Participant
 ) -> dict[int, int]:
     """Return target proposal → dots for one participant in the round (merged duplicates
     add to their target). Dots on hidden or withdrawn proposals stay spent: showing a
     proposal again must never push anyone over budget."""
-    rows = db.execute(
-        select(Vote.proposal_id, Vote.value, Proposal.merged_into_id, Proposal.status)
-        .join(Proposal, Proposal.id == Vote.proposal_id)
-        .where(Vote.round_id == voting_round.id, Vote.participant_id == participant.id)
-    ).all()
+    params = {"round_id": voting_round.id, "participant_id": participant.id}
+    rows = db.execute(_DOTS, params).all()
     per_target: dict[int, int] = {}
     for pid, value, into, status in rows:
         t = into if status == "merged" and into else pid
@@ -124,6 +131,33 @@ def _lock_participant(db: Session, participant: Participant) -> None:
         db.execute(stmt.with_for_update())
 
 
+# Built once: constructing a statement and its cache key costs more than running it.
+_ROUND_PROPOSAL_VOTE = (
+    select(VotingRound, Proposal, Vote)
+    .select_from(VotingRound)
+    .outerjoin(
+        Proposal,
+        and_(
+            Proposal.id == bindparam("proposal_id"),
+            Proposal.workshop_id == bindparam("workshop_id"),
+        ),
+    )
+    .outerjoin(
+        Vote,
+        and_(
+            Vote.round_id == VotingRound.id,
+            Vote.proposal_id == Proposal.id,
+            Vote.participant_id == bindparam("participant_id"),
+        ),
+    )
+    .where(VotingRound.workshop_id == bindparam("workshop_id"))
+    .order_by(VotingRound.id.desc())
+    .limit(1)
+    .with_for_update(read=True, of=VotingRound)
+    .execution_options(populate_existing=True)
+)
+
+
 def _round_proposal_vote(
     db: Session, workshop: Workshop, participant: Participant, proposal_id: int
 ) -> tuple[VotingRound, Proposal, Vote | None]:
@@ -133,25 +167,12 @@ def _round_proposal_vote(
     FOR SHARE OF voting_round on PostgreSQL: a concurrent close waits for this vote, or
     this vote waits for the close and then sees the round closed. Never a vote after a
     close. populate_existing: what was loaded earlier in the session is read again."""
-    stmt = (
-        select(VotingRound, Proposal, Vote)
-        .select_from(VotingRound)
-        .outerjoin(Proposal, and_(Proposal.id == proposal_id, Proposal.workshop_id == workshop.id))
-        .outerjoin(
-            Vote,
-            and_(
-                Vote.round_id == VotingRound.id,
-                Vote.proposal_id == Proposal.id,
-                Vote.participant_id == participant.id,
-            ),
-        )
-        .where(VotingRound.workshop_id == workshop.id)
-        .order_by(VotingRound.id.desc())
-        .limit(1)
-        .with_for_update(read=True, of=VotingRound)
-        .execution_options(populate_existing=True)
-    )
-    row = db.execute(stmt).first()
+    params = {
+        "workshop_id": workshop.id,
+        "proposal_id": proposal_id,
+        "participant_id": participant.id,
+    }
+    row = db.execute(_ROUND_PROPOSAL_VOTE, params).first()
     if row is None:
         raise Forbidden("vote.no_round")
     voting_round, proposal, vote = row

@@ -6,7 +6,7 @@ import secrets
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workshop.accounts.models import Planner
@@ -122,22 +122,26 @@ def join(
     return participant
 
 
+# Built once (the vote path runs it on every request): building costs more than running.
+_WORKSHOP_AND_PARTICIPANT = (
+    select(Workshop, Participant)
+    .select_from(Workshop)
+    .outerjoin(
+        Participant,
+        and_(Participant.workshop_id == Workshop.id, Participant.token == bindparam("token")),
+    )
+    .where(Workshop.join_code == bindparam("code"))
+    .limit(1)
+)
+
+
 def workshop_and_participant(
     *, db: Session, code: str, token: str | None
 ) -> tuple[Workshop, Participant | None] | None:
     """Return the workshop a join code names and its participant with `token` (None if
     there is none), in one query; None if the code names no workshop."""
-    stmt = (
-        select(Workshop, Participant)
-        .select_from(Workshop)
-        .outerjoin(
-            Participant,
-            and_(Participant.workshop_id == Workshop.id, Participant.token == (token or "")),
-        )
-        .where(Workshop.join_code == normalise_code(code))
-        .limit(1)
-    )
-    row = db.execute(stmt).first()
+    params = {"code": normalise_code(code), "token": token or ""}
+    row = db.execute(_WORKSHOP_AND_PARTICIPANT, params).first()
     return None if row is None else (row[0], row[1] if token is not None else None)
 
 
