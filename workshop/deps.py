@@ -130,8 +130,23 @@ def current_participant(
 CurrentParticipant = Annotated[Participant, Depends(current_participant)]
 
 
+async def participant_cookie(request: Request) -> dict:
+    """The signed participant cookie's content, else NotAuthenticated. Async: checked on
+    the event loop (no database, no threadpool hop) and, like CurrentParticipant, before
+    the form is validated, so a request without a join goes to the join screen."""
+    data = _participant_cookie(request)
+    if data is None:
+        raise NotAuthenticated("join.required")
+    return data
+
+
+ParticipantCookie = Annotated[dict, Depends(participant_cookie)]
+
+
 @contextmanager
-def tablet_unit_of_work(request: Request) -> Iterator[tuple[Session, Workshop, Participant]]:
+def tablet_unit_of_work(
+    request: Request, code: str, cookie: dict
+) -> Iterator[tuple[Session, Workshop, Participant]]:
     """DbSession + CodeWorkshop + CurrentParticipant for a hot tablet write (a vote), as
     one plain context manager instead of four dependencies: same checks, errors and rate
     limit, but the route runs in one threadpool hop, the workshop and the participant come
@@ -139,20 +154,20 @@ def tablet_unit_of_work(request: Request) -> Iterator[tuple[Session, Workshop, P
     not across dependency hops nor while the answer renders (render after the block:
     sessions keep loaded attributes after commit).
 
-        with tablet_unit_of_work(request) as (db, workshop, participant): ...
+        with tablet_unit_of_work(request, code, cookie) as (db, workshop, participant): ...
+
+    `cookie` comes from the ParticipantCookie dependency.
     """
     key = client_key(request)
     JOIN_CODES.check(key)
-    cookie = _participant_cookie(request)
-    token = str(cookie.get("t")) if cookie is not None else None
+    token = str(cookie.get("t"))
     database: Database = request.app.state.db
     with database.unit_of_work(write=request.method not in READ_METHODS) as db:
-        code = str(request.path_params.get("code", ""))
         found = workshop_and_participant(db=db, code=code, token=token)
         if found is None:
             JOIN_CODES.fail(key)
             raise NotFound("join.unknown_code")
         workshop, participant = found
-        if participant is None or cookie is None or cookie.get("w") != workshop.id:
+        if participant is None or cookie.get("w") != workshop.id:
             raise NotAuthenticated("join.required")
         yield db, workshop, participant

@@ -15,6 +15,7 @@ from workshop.deps import (
     CurrentParticipant,
     CurrentPlanner,
     DbSession,
+    ParticipantCookie,
     PlannerWorkshop,
     RowId,
     tablet_unit_of_work,
@@ -106,6 +107,8 @@ def withdraw(
 
 def _vote_answer(
     request: Request,
+    code: str,
+    cookie: dict,
     proposal_id: int,
     action: Callable[[Session, Workshop, Participant], Vote],
 ) -> Response:
@@ -113,7 +116,7 @@ def _vote_answer(
     One threadpool hop: the unit of work, workshop and participant come from
     tablet_unit_of_work, and the answer renders after the commit (the writer lock is free)."""
     error, status, vote = None, 200, None
-    with tablet_unit_of_work(request) as (db, workshop, participant):
+    with tablet_unit_of_work(request, code, cookie) as (db, workshop, participant):
         try:
             vote = action(db, workshop, participant)
         except DomainError as exc:
@@ -135,6 +138,7 @@ def _vote_answer(
 def support(
     request: Request,
     code: str,
+    cookie: ParticipantCookie,
     proposal_id: RowId,
     support: Annotated[bool, Form()],
 ) -> Response:
@@ -147,13 +151,14 @@ def support(
             support=support,
         )
 
-    return _vote_answer(request, proposal_id, action)
+    return _vote_answer(request, code, cookie, proposal_id, action)
 
 
 @router.post("/w/{code}/proposals/{proposal_id}/vote")
 def vote(
     request: Request,
     code: str,
+    cookie: ParticipantCookie,
     proposal_id: RowId,
     choice: Annotated[str, Form(max_length=16)] = "",
     delta: Annotated[int | None, Form()] = None,
@@ -166,7 +171,7 @@ def vote(
             return service.change_dots(**common, proposal_id=proposal_id, delta=delta)
         return service.cast_choice(**common, proposal_id=proposal_id, choice=choice)
 
-    return _vote_answer(request, proposal_id, action)
+    return _vote_answer(request, code, cookie, proposal_id, action)
 
 
 # --- console -----------------------------------------------------------------------
