@@ -97,6 +97,25 @@ def test_agree_disagree_pass_buttons(client, planner_client, database):
         assert s.scalars(select(Vote.value)).all() == [-1]
 
 
+def test_choices_in_an_approval_round_support_or_withdraw(client, planner_client, database):
+    # The vote route reads the round once, inside the vote's transaction: agree supports,
+    # disagree and pass withdraw (never -1 in an approval round).
+    ws_id, code, (a, b, _c) = _voting(database, planner_client.planner)
+    tablet = TestClient(client.app)
+    join(tablet, code)
+    for pid, choice in ((a, "agree"), (b, "agree"), (b, "disagree")):
+        r = tablet.post(f"/w/{code}/proposals/{pid}/vote", data={"choice": choice}, headers=HX)
+        assert r.status_code == 200, r.text
+    with database.unit_of_work(write=False) as s:
+        assert dict(s.execute(select(Vote.proposal_id, Vote.value)).all()) == {a: 1, b: 0}
+    # A tablet whose cookie names this workshop but a wrong code: not found, nothing stored.
+    r = tablet.post("/w/ZZZZZZ/proposals/1/vote", data={"choice": "agree"}, headers=HX)
+    assert r.status_code == 404
+    # A proposal id that does not exist: not found; the control's error is not a crash.
+    r = tablet.post(f"/w/{code}/proposals/999999/support", data={"support": "true"})
+    assert r.status_code == 404
+
+
 def test_hidden_results_show_only_the_count_until_the_round_closes(
     client, planner_client, database
 ):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from workshop.ballots.cards import card_participant
 from workshop.deps import (
@@ -14,16 +15,19 @@ from workshop.deps import (
     CurrentParticipant,
     CurrentPlanner,
     DbSession,
+    ParticipantCookie,
     PlannerWorkshop,
     RowId,
+    tablet_unit_of_work,
 )
-from workshop.errors import Invalid
+from workshop.errors import DomainError, Invalid
+from workshop.i18n import t
 from workshop.proposals import service, views
 from workshop.proposals.consensus import DecisionRules, Rules
 from workshop.proposals.models import Vote
 from workshop.proposals.rules import WorkshopRules
-from workshop.templating import go_to, partial_or_back, render
-from workshop.web import InlineErrors, act
+from workshop.templating import go_to, is_htmx, partial_or_back, render
+from workshop.workshops.models import Participant, Workshop
 
 router = APIRouter()
 
@@ -103,41 +107,42 @@ def withdraw(
 
 def _vote_answer(
     request: Request,
-    db: DbSession,
-    workshop: CodeWorkshop,
-    participant: CurrentParticipant,
-    proposal_id: RowId,
-    action: Callable[[], Vote],
+    code: str,
+    cookie: dict,
+    proposal_id: int,
+    action: Callable[[Session, Workshop, Participant], Vote],
 ) -> Response:
-    """Run a vote action; htmx gets the proposal's control back, confirmed or refused."""
-
-    def control(vote: Vote | None, error: str | None) -> dict[str, Any]:
+    """Run a vote action; htmx gets the proposal's control back, confirmed or refused.
+    One threadpool hop: the unit of work, workshop and participant come from
+    tablet_unit_of_work, and the answer renders after the commit (the writer lock is free)."""
+    error, status, vote = None, 200, None
+    with tablet_unit_of_work(request, code, cookie) as (db, workshop, participant):
+        try:
+            vote = action(db, workshop, participant)
+        except DomainError as exc:
+            if not is_htmx(request):
+                raise
+            db.rollback()
+            error, status = t(exc.key, **exc.params), exc.status_code
         context = views.vote_control(
             db=db, workshop=workshop, participant=participant, proposal_id=proposal_id, vote=vote
         )
-        context.update(error=error, confirmed=error is None, oob=True)
-        return context
-
-    return act(
-        request,
-        action,
-        partial="proposals/_vote_control.html",
-        context=lambda vote: control(vote, None),
-        inline_errors=InlineErrors(db, lambda error: control(None, error)),
-        back=f"/w/{workshop.join_code}",
+    context.update(error=error, confirmed=error is None, oob=True)
+    back = f"/w/{workshop.join_code}"
+    return partial_or_back(
+        request, "proposals/_vote_control.html", context, back=back, status_code=status
     )
 
 
 @router.post("/w/{code}/proposals/{proposal_id}/support")
 def support(
     request: Request,
-    workshop: CodeWorkshop,
-    participant: CurrentParticipant,
-    db: DbSession,
+    code: str,
+    cookie: ParticipantCookie,
     proposal_id: RowId,
     support: Annotated[bool, Form()],
 ) -> Response:
-    def action() -> Vote:
+    def action(db: Session, workshop: Workshop, participant: Participant) -> Vote:
         return service.set_support(
             db=db,
             workshop=workshop,
@@ -146,34 +151,27 @@ def support(
             support=support,
         )
 
-    return _vote_answer(request, db, workshop, participant, proposal_id, action)
+    return _vote_answer(request, code, cookie, proposal_id, action)
 
 
 @router.post("/w/{code}/proposals/{proposal_id}/vote")
 def vote(
     request: Request,
-    workshop: CodeWorkshop,
-    participant: CurrentParticipant,
-    db: DbSession,
+    code: str,
+    cookie: ParticipantCookie,
     proposal_id: RowId,
     choice: Annotated[str, Form(max_length=16)] = "",
     delta: Annotated[int | None, Form()] = None,
 ) -> Response:
     """Dot voting: delta +1 / −1; agree/disagree/pass: choice; approval: choice=agree/pass."""
 
-    def action() -> Vote:
+    def action(db: Session, workshop: Workshop, participant: Participant) -> Vote:
         common = {"db": db, "workshop": workshop, "participant": participant}
         if delta is not None:
             return service.change_dots(**common, proposal_id=proposal_id, delta=delta)
-        if choice not in service.CHOICES:
-            raise Invalid("vote.bad_value")
-        voting_round = service.current_round(db=db, workshop=workshop)
-        value = service.CHOICES[choice]
-        if voting_round is not None and voting_round.method == "approval":
-            value = max(value, 0)
-        return service.cast_vote(**common, proposal_id=proposal_id, value=value)
+        return service.cast_choice(**common, proposal_id=proposal_id, choice=choice)
 
-    return _vote_answer(request, db, workshop, participant, proposal_id, action)
+    return _vote_answer(request, code, cookie, proposal_id, action)
 
 
 # --- console -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ from workshop.proposals.rules import WorkshopRules, rules_of, save_rules
 from workshop.proposals.tally import TallyRow, consensus_by_proposal, tally
 from workshop.proposals.voting import (
     CHOICES,
+    cast_choice,
     cast_vote,
     change_dots,
     correct_ballot,
@@ -55,6 +56,7 @@ __all__ = [
     "TallyRow",
     "WorkshopRules",
     "all_proposals",
+    "cast_choice",
     "cast_vote",
     "change_dots",
     "close_round",

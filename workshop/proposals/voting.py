@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
 from workshop.db import utcnow
-from workshop.errors import Conflict, Forbidden, Invalid
+from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.live.broker import announce
 from workshop.proposals.audit import append_change
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
-from workshop.proposals.moderation import proposal_of
 from workshop.proposals.rounds import current_round
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import join, require_stage
@@ -28,6 +27,7 @@ from workshop.workshops.service import join, require_stage
 AGREE, DISAGREE, PASS = 1, -1, 0
 CHOICES = {"agree": AGREE, "disagree": DISAGREE, "pass": PASS}
 SOURCES = ("tablet", "paper", "assisted")
+_KEEP = "workshop_vote_objects"
 
 
 def merge_targets(*, db: Session, workshop: Workshop) -> dict[int, int]:
@@ -40,8 +40,9 @@ def merge_targets(*, db: Session, workshop: Workshop) -> dict[int, int]:
     return {pid: (into if status == "merged" and into else pid) for pid, into, status in rows}
 
 
-def _votable(db: Session, workshop: Workshop, proposal_id: int) -> Proposal:
-    proposal = proposal_of(db=db, workshop=workshop, proposal_id=proposal_id)
+def _votable(db: Session, proposal: Proposal | None) -> Proposal:
+    if proposal is None:
+        raise NotFound("proposal.not_found")
     if proposal.status == "merged":
         target = db.get(Proposal, proposal.merged_into_id)
         raise Conflict("vote.proposal_merged", title=target.title if target else "")
@@ -62,17 +63,24 @@ def _check_value(voting_round: VotingRound, value: int) -> None:
         raise Invalid("vote.bad_value")
 
 
+_DOTS = (
+    select(Vote.proposal_id, Vote.value, Proposal.merged_into_id, Proposal.status)
+    .join(Proposal, Proposal.id == Vote.proposal_id)
+    .where(
+        Vote.round_id == bindparam("round_id"),
+        Vote.participant_id == bindparam("participant_id"),
+    )
+)
+
+
 def _dots_by_target(
     db: Session, voting_round: VotingRound, participant: Participant
 ) -> dict[int, int]:
     """Return target proposal → dots for one participant in the round (merged duplicates
     add to their target). Dots on hidden or withdrawn proposals stay spent: showing a
     proposal again must never push anyone over budget."""
-    rows = db.execute(
-        select(Vote.proposal_id, Vote.value, Proposal.merged_into_id, Proposal.status)
-        .join(Proposal, Proposal.id == Vote.proposal_id)
-        .where(Vote.round_id == voting_round.id, Vote.participant_id == participant.id)
-    ).all()
+    params = {"round_id": voting_round.id, "participant_id": participant.id}
+    rows = db.execute(_DOTS, params).all()
     per_target: dict[int, int] = {}
     for pid, value, into, status in rows:
         t = into if status == "merged" and into else pid
@@ -123,6 +131,59 @@ def _lock_participant(db: Session, participant: Participant) -> None:
         db.execute(stmt.with_for_update())
 
 
+# Built once: constructing a statement and its cache key costs more than running it.
+_ROUND_PROPOSAL_VOTE = (
+    select(VotingRound, Proposal, Vote)
+    .select_from(VotingRound)
+    .outerjoin(
+        Proposal,
+        and_(
+            Proposal.id == bindparam("proposal_id"),
+            Proposal.workshop_id == bindparam("workshop_id"),
+        ),
+    )
+    .outerjoin(
+        Vote,
+        and_(
+            Vote.round_id == VotingRound.id,
+            Vote.proposal_id == Proposal.id,
+            Vote.participant_id == bindparam("participant_id"),
+        ),
+    )
+    .where(VotingRound.workshop_id == bindparam("workshop_id"))
+    .order_by(VotingRound.id.desc())
+    .limit(1)
+    .with_for_update(read=True, of=VotingRound)
+    .execution_options(populate_existing=True)
+)
+
+
+def _round_proposal_vote(
+    db: Session, workshop: Workshop, participant: Participant, proposal_id: int
+) -> tuple[VotingRound, Proposal, Vote | None]:
+    """Load the workshop's latest round, the proposal and the participant's vote on it in
+    that round with one SELECT; refuse when there is no open round or no such proposal.
+
+    FOR SHARE OF voting_round on PostgreSQL: a concurrent close waits for this vote, or
+    this vote waits for the close and then sees the round closed. Never a vote after a
+    close. populate_existing: what was loaded earlier in the session is read again."""
+    params = {
+        "workshop_id": workshop.id,
+        "proposal_id": proposal_id,
+        "participant_id": participant.id,
+    }
+    row = db.execute(_ROUND_PROPOSAL_VOTE, params).first()
+    if row is None:
+        raise Forbidden("vote.no_round")
+    voting_round, proposal, vote = row
+    # The answer's view (and the audit trail) look these up again with db.get: keep them
+    # in the session's identity map (it holds only weak references) for the request.
+    db.info.setdefault(_KEEP, []).extend(o for o in (voting_round, proposal) if o is not None)
+    if voting_round.status != "open":
+        raise Forbidden("vote.round_closed")
+    return voting_round, _votable(db, proposal), vote
+
+
 def _cast(
     db: Session,
     workshop: Workshop,
@@ -138,27 +199,7 @@ def _cast(
     if source not in SOURCES:
         raise Invalid("vote.bad_source")
     _lock_participant(db, participant)
-    # FOR SHARE on PostgreSQL: a concurrent close waits for this vote, or this vote
-    # waits for the close and then sees the round closed. Never a vote after a close.
-    voting_round = db.scalars(
-        select(VotingRound)
-        .where(VotingRound.workshop_id == workshop.id)
-        .order_by(VotingRound.id.desc())
-        .limit(1)
-        .with_for_update(read=True)
-        .execution_options(populate_existing=True)
-    ).first()
-    if voting_round is None:
-        raise Forbidden("vote.no_round")
-    if voting_round.status != "open":
-        raise Forbidden("vote.round_closed")
-    proposal = _votable(db, workshop, proposal_id)
-    key = (
-        Vote.round_id == voting_round.id,
-        Vote.proposal_id == proposal.id,
-        Vote.participant_id == participant.id,
-    )
-    vote = db.scalar(select(Vote).where(*key))
+    voting_round, proposal, vote = _round_proposal_vote(db, workshop, participant, proposal_id)
     old = vote.value if vote is not None else None
     value = new_value(voting_round, old)
     _check_value(voting_round, value)
@@ -236,6 +277,26 @@ def change_dots(
         return max(0, (old or 0) + delta)
 
     return _cast(db, workshop, participant, proposal_id, new_value, source, planner)
+
+
+def cast_choice(
+    *,
+    db: Session,
+    workshop: Workshop,
+    participant: Participant,
+    proposal_id: int,
+    choice: str,
+) -> Vote:
+    """A tablet's agree / disagree / pass; in an approval round agree supports and the
+    others withdraw support (the round is read once, in the vote's transaction)."""
+    if choice not in CHOICES:
+        raise Invalid("vote.bad_value")
+
+    def new_value(voting_round: VotingRound, _old: int | None) -> int:
+        value = CHOICES[choice]
+        return max(value, 0) if voting_round.method == "approval" else value
+
+    return _cast(db, workshop, participant, proposal_id, new_value, "tablet", None)
 
 
 def set_support(

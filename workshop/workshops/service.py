@@ -6,7 +6,7 @@ import secrets
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workshop.accounts.models import Planner
@@ -120,6 +120,29 @@ def join(
     db.flush()
     announce(db, workshop.id, "participants")
     return participant
+
+
+# Built once (the vote path runs it on every request): building costs more than running.
+_WORKSHOP_AND_PARTICIPANT = (
+    select(Workshop, Participant)
+    .select_from(Workshop)
+    .outerjoin(
+        Participant,
+        and_(Participant.workshop_id == Workshop.id, Participant.token == bindparam("token")),
+    )
+    .where(Workshop.join_code == bindparam("code"))
+    .limit(1)
+)
+
+
+def workshop_and_participant(
+    *, db: Session, code: str, token: str | None
+) -> tuple[Workshop, Participant | None] | None:
+    """Return the workshop a join code names and its participant with `token` (None if
+    there is none), in one query; None if the code names no workshop."""
+    params = {"code": normalise_code(code), "token": token or ""}
+    row = db.execute(_WORKSHOP_AND_PARTICIPANT, params).first()
+    return None if row is None else (row[0], row[1] if token is not None else None)
 
 
 def participant_by_token(*, db: Session, workshop: Workshop, token: str) -> Participant | None:
