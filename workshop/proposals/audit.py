@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
@@ -272,14 +272,17 @@ def lock_chain(db: Session, workshop_id: int) -> None:
         )
 
 
+# Built once: on the vote path, building a statement costs more than running it.
+_CHAIN_HEAD = (
+    select(VoteChange.entry_hash)
+    .where(VoteChange.workshop_id == bindparam("workshop_id"), VoteChange.entry_hash.is_not(None))
+    .order_by(VoteChange.id.desc())
+    .limit(1)
+)
+
+
 def vote_chain_head(db: Session, workshop_id: int) -> str | None:
-    stmt = (
-        select(VoteChange.entry_hash)
-        .where(VoteChange.workshop_id == workshop_id, VoteChange.entry_hash.is_not(None))
-        .order_by(VoteChange.id.desc())
-        .limit(1)
-    )
-    return db.scalar(stmt)
+    return db.scalar(_CHAIN_HEAD, {"workshop_id": workshop_id})
 
 
 def _ref(db: Session, model: type, row_id: int | None) -> str | None:
