@@ -55,3 +55,28 @@ def test_an_open_stage_and_an_old_record_without_times():
         {"stage": "mapping", "start": "2026-11-24T06:00:00+00:00", "end": None, "minutes": None}
     ]
     assert stage_since(Stub()) == "2026-11-24T06:00:00+00:00"  # type: ignore[arg-type]
+
+
+def test_residents_comments_reach_the_record_and_the_report_without_names(db):
+    from workshop.workshops.service import rate_service
+
+    from ..factories import make_participant
+
+    ws = make_workshop(db, stage="satisfaction")
+    people = [make_participant(db, ws, nickname=f"王阿姨{i}") for i in range(3)]
+    rate_service(
+        db=db, workshop=ws, participant=people[0], rating="satisfied", comment="座椅很需要"
+    )
+    rate_service(db=db, workshop=ws, participant=people[1], rating="unsatisfied", comment=" ")
+    rate_service(
+        db=db, workshop=ws, participant=people[2], rating="basic", comment="希望<b>晚上</b>也能开会"
+    )
+    content = build_content(db=db, workshop=ws)
+    assert content["satisfaction"]["comments"] == [
+        {"rating": "satisfied", "text": "座椅很需要"},
+        {"rating": "basic", "text": "希望<b>晚上</b>也能开会"},
+    ]
+    html = report_html(content)
+    assert "居民留言（2 条）" in text_of(html)
+    assert "“座椅很需要”（满意）" in text_of(html)
+    assert "&lt;b&gt;晚上" in html and "王阿姨" not in html

@@ -43,8 +43,9 @@ def _count(database, tablet, url, data):  # type: ignore[no-untyped-def]
 
 # SQLite: BEGIN IMMEDIATE; workshop + participant (one SELECT); round + proposal + the
 # participant's vote (one SELECT); the vote row (INSERT or UPDATE); the audit chain's head
-# and the hashed INSERT (audit.append_change hashes before inserting: no id in the hash). Dots add the budget read before the write
-# and the dots-left read for the answer (taking a dot back skips the budget read).
+# and the hashed INSERT (audit.append_change hashes before inserting: no id in the hash).
+# Dots add the budget read before the write and the dots-left read for the answer (taking
+# a dot back skips the budget read).
 # PostgreSQL has no BEGIN statement but locks the
 # participant row, takes the chain's advisory lock and sends NOTIFY with the commit.
 SQLITE = {

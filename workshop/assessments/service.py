@@ -29,7 +29,11 @@ from workshop.proposals.rules import rules_of
 from workshop.proposals.service import consensus_by_proposal, tally
 from workshop.proposals.tally import SOURCES, voters_by_source
 from workshop.workshops.models import Workshop
-from workshop.workshops.service import participants_by_group, satisfaction_summary
+from workshop.workshops.service import (
+    participants_by_group,
+    satisfaction_comments,
+    satisfaction_summary,
+)
 from workshop.workshops.timeline import stage_times
 
 log = logging.getLogger(__name__)
@@ -146,7 +150,8 @@ def _build_content(*, db: Session, workshop: Workshop) -> dict:
         "vote_sources": voters_by_source(db=db, workshop=workshop),
         # record_hash is filled in when the version is finalised (proposals.audit).
         "audit": {"vote_chain_head": vote_chain_head(db, workshop.id), "record_hash": None},
-        "satisfaction": satisfaction_summary(db=db, workshop=workshop),
+        "satisfaction": satisfaction_summary(db=db, workshop=workshop)
+        | {"comments": satisfaction_comments(db=db, workshop=workshop)},
         "meeting": {"place": workshop.place},
         "findings": "",
         "recommendations": "",

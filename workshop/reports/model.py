@@ -487,6 +487,25 @@ def build(content: dict, *, for_pdf: bool = False) -> Document:  # noqa: C901, P
                 [t("report.responses"), satisfaction["responses"], "100.0%"],
             )
         )
+    ratings = dict(r.SATISFACTION)
+    comments = [
+        m for m in lst(d(content.get("satisfaction")).get("comments")) if isinstance(m, dict)
+    ]
+    if comments:
+        add(Block("h3", t("report.comments", count=len(comments))))
+        add(
+            Block(
+                "list",
+                items=[
+                    t(
+                        "report.comment",
+                        text=m.get("text", ""),
+                        rating=ratings.get(m.get("rating"), r.DASH),
+                    )
+                    for m in comments
+                ],
+            )
+        )
     add(
         Block(
             "p",

@@ -189,6 +189,20 @@ def rate_service(
     return response
 
 
+COMMENTS_IN_RECORD = 200
+
+
+def satisfaction_comments(*, db: Session, workshop: Workshop) -> list[dict]:
+    """Residents' written comments with their rating, oldest first, without who wrote them."""
+    rows = db.execute(
+        select(SatisfactionResponse.rating, SatisfactionResponse.comment)
+        .where(SatisfactionResponse.workshop_id == workshop.id, SatisfactionResponse.comment != "")
+        .order_by(SatisfactionResponse.created_at, SatisfactionResponse.id)
+        .limit(COMMENTS_IN_RECORD)
+    ).all()
+    return [{"rating": rating, "text": text} for rating, text in rows]
+
+
 def satisfaction_summary(*, db: Session, workshop: Workshop) -> dict:
     """Return counts per rating and the satisfied share (满意 + 基本满意) or None."""
     rows = db.execute(
