@@ -198,6 +198,49 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erase_personal_data(args: argparse.Namespace) -> int:
+    """Erase nicknames, tablet tokens, comments and photos of closed workshops (PIPL)."""
+    from datetime import date, timedelta
+
+    from workshop.errors import DomainError
+    from workshop.i18n import t
+    from workshop.workshops.editing import remove_files
+    from workshop.workshops.models import Workshop
+    from workshop.workshops.privacy import due_for_erasure, erase_personal_data
+
+    photos_dir = get_settings().data_dir / "photos"
+    database = _database()
+    done = []
+    try:
+        with database.unit_of_work() as db:
+            if args.workshop:
+                workshop = db.get(Workshop, args.workshop)
+                if workshop is None:
+                    print(t("workshop.not_found"), file=sys.stderr)
+                    return 2
+                targets = [workshop]
+            else:
+                before = date.today() - timedelta(days=args.older_than_days)
+                targets = due_for_erasure(db=db, closed_before=before)
+            for workshop in targets:
+                erased = erase_personal_data(db=db, workshop=workshop, photos_dir=photos_dir)
+                done.append((workshop.id, workshop.title, erased))
+    except DomainError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    for workshop_id, title, erased in done:
+        remove_files(erased.photos)
+        print(
+            f"workshop {workshop_id} {title}: {erased.nicknames} nicknames, "
+            f"{erased.comments} comments, {len(erased.photos)} photos erased"
+        )
+    if not done:
+        print("nothing to erase / 没有需要清除的工作坊")
+    return 0
+
+
 def cmd_base_map(args: argparse.Namespace) -> int:
     from workshop.basemaps.service import set_base_map
     from workshop.errors import DomainError
@@ -386,6 +429,18 @@ def build_parser() -> argparse.ArgumentParser:
     import_b.add_argument("file")
     import_b.set_defaults(func=cmd_import_bundle)
 
+    erase = sub.add_parser(
+        "erase-personal-data",
+        help="erase nicknames, comments and photos of closed workshops / 清除参与者个人信息",
+    )
+    erase.add_argument("--workshop", type=int, default=None, help="one closed workshop")
+    erase.add_argument(
+        "--older-than-days",
+        type=int,
+        default=90,
+        help="else every closed workshop held more than this many days ago (default 90)",
+    )
+    erase.set_defaults(func=cmd_erase_personal_data)
     verify = sub.add_parser("verify", help="check the hash chains / 校验记录未被篡改")
     verify.add_argument("--workshop", type=int, default=None)
     verify.add_argument(

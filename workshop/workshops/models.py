@@ -29,6 +29,8 @@ class Workshop(Base):
     # [{"stage": "mapping", "at": ISO time}, ...]: when each stage after welcome began (the
     # console's stage timer, the agenda's times in the record and report).
     stage_log: Mapped[list] = mapped_column(JSON, default=list)
+    # Set when nicknames, comments and photos were erased (workshop.workshops.privacy).
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     # Loaded on use: the boundary and base layers are large JSON, and the vote path

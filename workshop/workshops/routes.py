@@ -33,7 +33,7 @@ from workshop.proposals import views as voting_views
 from workshop.proposals.service import tally
 from workshop.ratelimit import TooManyAttempts
 from workshop.templating import go_to, partial_or_back, public_base, render
-from workshop.workshops import editing, service
+from workshop.workshops import editing, privacy, service
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.poster import Poster, poster_pdf
 from workshop.workshops.service import normalise_code
@@ -168,6 +168,15 @@ def delete_workshop(
     )
     background.add_task(editing.remove_files, photos)  # after the commit, never before
     return go_to(request, "/console?deleted=1")
+
+
+@console.post("/workshops/{workshop_id}/erase-personal-data")
+def erase_personal_data(
+    request: Request, workshop: PlannerWorkshop, db: DbSession, background: BackgroundTasks
+) -> Response:
+    erased = privacy.erase_personal_data(db=db, workshop=workshop, photos_dir=photos_dir(request))
+    background.add_task(editing.remove_files, erased.photos)  # after the commit
+    return go_to(request, f"/console/workshops/{workshop.id}/edit?erased=1")
 
 
 @console.get("/workshops/{workshop_id}/_stats")
