@@ -40,10 +40,15 @@ def start_server(url: str, *, workers: int = 1, proposals: int = 10) -> tuple[Se
     return server, code
 
 
-def proposal_ids(url: str) -> list[int]:
+def proposal_ids(url: str, code: str) -> list[int]:
+    """The proposals of the workshop with join code `code` (the demo holds another one)."""
     engine = create_engine(url)
+    stmt = text(
+        "select p.id from proposal p join workshop w on w.id = p.workshop_id"
+        " where w.join_code = :code order by p.id"
+    )
     with engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(text("select id from proposal order by id"))]
+        ids = [r[0] for r in conn.execute(stmt, {"code": code})]
     engine.dispose()
     return ids
 

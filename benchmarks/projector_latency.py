@@ -150,7 +150,7 @@ def main() -> None:
         workshop_id = conn.execute(text("select id from workshop")).scalar_one()
     engine.dispose()
     try:
-        result = asyncio.run(run(server.base_url, code, workshop_id, proposal_ids(url), args))
+        result = asyncio.run(run(server.base_url, code, workshop_id, proposal_ids(url, code), args))
     finally:
         server.stop()
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"

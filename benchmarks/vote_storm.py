@@ -289,7 +289,15 @@ def main() -> None:
     try:
         wait_up(base + "/join")
         with sqlite3.connect(data / "workshop.db") as c:
-            ids = [row[0] for row in c.execute("select id from proposal order by id")]
+            # The open workshop's proposals only (the demo also holds a finished meeting).
+            ids = [
+                row[0]
+                for row in c.execute(
+                    "select p.id from proposal p join workshop w on w.id = p.workshop_id"
+                    " where w.join_code = ? order by p.id",
+                    (code,),
+                )
+            ]
         for method in args.methods.split(","):
             start_round(env, code, method, dots=args.votes)
             results, elapsed = storm(

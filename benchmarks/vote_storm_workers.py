@@ -55,7 +55,7 @@ def main() -> None:
     url = fresh_database(args.database_url)
     workers = args.workers if url.startswith("postgresql") else 1
     server, code = start_server(url, workers=workers, proposals=args.votes)
-    ids = proposal_ids(url)
+    ids = proposal_ids(url, code)
     try:
         t0 = time.perf_counter()
         with ThreadPoolExecutor(args.threads) as pool:

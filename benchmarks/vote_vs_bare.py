@@ -104,7 +104,7 @@ def bare(threads: int, requests: int) -> Result:
 def vote_path(threads: int, requests: int) -> Result:
     url = fresh_database("")
     server, code = start_server(url)
-    ids = proposal_ids(url)
+    ids = proposal_ids(url, code)
     try:
 
         def make_client(i: int) -> httpx.Client:
