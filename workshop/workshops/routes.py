@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 import segno
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -76,29 +76,39 @@ def console_home(request: Request, planner: CurrentPlanner, db: DbSession) -> Re
     return render(request, "workshops/console.html", context)
 
 
+def workshop_form(
+    title: Annotated[str, Form(max_length=200)],
+    on: Annotated[str, Form(alias="date")],
+    place: Annotated[str, Form(max_length=200)] = "",
+    groups: Annotated[str, Form(max_length=2000)] = "",
+) -> editing.WorkshopForm:
+    """The workshop form's fields (new and edit), the date parsed."""
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise Invalid("workshop.date_invalid") from None
+    return editing.WorkshopForm(title=title, on=day, place=place, groups=groups.splitlines())
+
+
+WorkshopFormInput = Annotated[editing.WorkshopForm, Depends(workshop_form)]
+
+
 @console.post("/workshops")
 def create_workshop(
     request: Request,
     planner: CurrentPlanner,
     db: DbSession,
     community_id: Annotated[int, Form()],
-    title: Annotated[str, Form(max_length=200)],
-    on: Annotated[str, Form(alias="date")],
-    place: Annotated[str, Form(max_length=200)] = "",
-    groups: Annotated[str, Form(max_length=2000)] = "",
+    form: WorkshopFormInput,
 ) -> Response:
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        raise Invalid("workshop.date_invalid") from None
     workshop = service.create_workshop(
         db=db,
         planner=planner,
         community_id=community_id,
-        title=title,
-        on=day,
-        place=place,
-        groups=groups.splitlines() if groups.strip() else None,
+        title=form.title,
+        on=form.on,
+        place=form.place,
+        groups=form.groups if any(g.strip() for g in form.groups) else None,
     )
     return go_to(request, f"/console/workshops/{workshop.id}")
 
@@ -119,10 +129,6 @@ def workshop_console(
     return render(request, "workshops/workshop.html", context)
 
 
-def _groups(text: str) -> list[str]:
-    return text.splitlines()
-
-
 @console.get("/workshops/{workshop_id}/edit")
 def edit_workshop_page(
     request: Request, workshop: PlannerWorkshop, planner: CurrentPlanner, db: DbSession
@@ -138,19 +144,8 @@ def edit_workshop_page(
 
 @console.post("/workshops/{workshop_id}/edit")
 def edit_workshop(
-    request: Request,
-    workshop: PlannerWorkshop,
-    db: DbSession,
-    title: Annotated[str, Form(max_length=200)],
-    on: Annotated[str, Form(alias="date")],
-    place: Annotated[str, Form(max_length=200)] = "",
-    groups: Annotated[str, Form(max_length=2000)] = "",
+    request: Request, workshop: PlannerWorkshop, db: DbSession, form: WorkshopFormInput
 ) -> Response:
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        raise Invalid("workshop.date_invalid") from None
-    form = editing.WorkshopForm(title=title, on=day, place=place, groups=_groups(groups))
     editing.update_workshop(db=db, workshop=workshop, form=form)
     return go_to(request, f"/console/workshops/{workshop.id}/edit?saved=1")
 
