@@ -132,6 +132,11 @@ def test_tablet_map_draws_on_the_demo_raster_pack(server, browser, shot):
     expect(tablet.locator(".tablet-head h1")).to_have_text("资产地图")
     tiles = tablet.locator("#map_workshop img.leaflet-tile-loaded")
     expect(tiles.first).to_be_visible()
+    # The first tile is not the last: wait until the view's tiles are in (slow under load).
+    tablet.wait_for_function(
+        "document.querySelectorAll('#map_workshop img.leaflet-tile-loaded').length >= 4",
+        timeout=15000,
+    )
     assert tiles.count() >= 4
     srcs = {tiles.nth(i).get_attribute("src") for i in range(tiles.count())}
     assert all(re.fullmatch(r"/tiles/demo/1[5-8]/\d+/\d+\.png", s) for s in srcs)
