@@ -233,6 +233,17 @@ def test_projector_clusters_many_pins_and_shows_new_ones_live(server, browser, s
     assert errors == []
     clusters = projector.locator(".asset-cluster")
     expect(clusters.first).to_be_visible()
+    # Clusters are rebuilt as the live refresh lands: wait for one settled count.
+    projector.wait_for_function(
+        """() => {
+            const inClusters = [...document.querySelectorAll('.asset-cluster')]
+                .reduce((n, e) => n + (parseInt(e.innerText, 10) || 0), 0);
+            const single = document.querySelectorAll(
+                '.asset-marker .asset-pin:not(.asset-cluster)').length;
+            return inClusters + single === 120;
+        }""",
+        timeout=15000,
+    )
     total = sum(int(t) for t in clusters.all_inner_texts())
     singles = projector.locator(".asset-marker .asset-pin:not(.asset-cluster)").count()
     assert total + singles == 120
