@@ -208,7 +208,7 @@ def cmd_erase_personal_data(args: argparse.Namespace) -> int:
     from workshop.workshops.models import Workshop
     from workshop.workshops.privacy import due_for_erasure, erase_personal_data
 
-    photos_dir = get_settings().data_dir / "photos"
+    photos_dir = get_settings().photos_dir
     database = _database()
     done = []
     try:
@@ -329,7 +329,7 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
     from workshop.workshops.models import Workshop
 
     database = _database()
-    photos = get_settings().data_dir / "photos"
+    photos = get_settings().photos_dir
     with database.unit_of_work() as db:
         workshop = db.get(Workshop, args.workshop_id)
         if workshop is None:
@@ -353,7 +353,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
     from workshop.i18n import t
 
     database = _database()
-    photos = get_settings().data_dir / "photos"
+    photos = get_settings().photos_dir
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         default=False, description="Send cookies only over HTTPS (turn on behind TLS)."
     )
 
+    @property
+    def photos_dir(self) -> Path:
+        """Where asset photos are kept (random names, served only inside their workshop)."""
+        return self.data_dir / "photos"
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -27,6 +28,13 @@ ROW_ID_MAX = 2_147_483_647
 RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
 
 PARTICIPANT_COOKIE = "ws_participant"
+
+
+def photos_dir(request: Request) -> pathlib.Path:
+    """The app's photo folder (`Settings.photos_dir`)."""
+    return request.app.state.settings.photos_dir
+
+
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

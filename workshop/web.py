@@ -7,16 +7,14 @@ function, then answer each kind of client its own way. `act` does those steps on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.orm import Session
 
 from workshop.errors import DomainError
 from workshop.i18n import t
-from workshop.templating import is_htmx, partial_or_back
+from workshop.templating import partial_or_back
 
 T = TypeVar("T")
 
@@ -35,14 +33,6 @@ def json_error(exc: DomainError) -> JSONResponse:
     return JSONResponse({"detail": t(exc.key, **exc.params), "code": exc.key}, exc.status_code)
 
 
-@dataclass(frozen=True)
-class InlineErrors:
-    """For htmx, show a DomainError inside the partial: roll back `db`, render `context`."""
-
-    db: Session
-    context: Callable[[str], dict[str, Any]]
-
-
 def act(
     request: Request,
     action: Callable[[], T],
@@ -51,7 +41,6 @@ def act(
     context: Callable[[T], dict[str, Any]],
     back: str,
     json: Callable[[T], dict[str, Any]] | None = None,
-    inline_errors: InlineErrors | None = None,
     status_code: int = 200,
 ) -> Response:
     """Run `action` and answer it.
@@ -59,8 +48,7 @@ def act(
     - `json` given and the client wants JSON: `json(result)`, or a DomainError as
       {"detail", "code"} with its status.
     - htmx: the `partial` with `context(result)`; a plain form post: 303 to `back`.
-    - A DomainError otherwise goes to the app's handler (error partial or page); with
-      `inline_errors`, htmx gets the partial with the message and the error's status.
+    - A DomainError otherwise goes to the app's handler (error partial or page).
     """
     as_json = json is not None and wants_json(request)
     try:
@@ -68,11 +56,7 @@ def act(
     except DomainError as exc:
         if as_json:
             return json_error(exc)
-        if inline_errors is None or not is_htmx(request):
-            raise
-        inline_errors.db.rollback()
-        shown = inline_errors.context(t(exc.key, **exc.params))
-        return partial_or_back(request, partial, shown, back=back, status_code=exc.status_code)
+        raise
     if as_json and json is not None:
         return JSONResponse(json(result), status_code)
     shown = context(result)

@@ -21,7 +21,14 @@ from starlette.datastructures import UploadFile
 from workshop.assets import photos, service
 from workshop.assets.models import Asset
 from workshop.assets.service import AssetFields, SavedAsset
-from workshop.deps import CodeWorkshop, CurrentParticipant, DbSession, PlannerWorkshop, RowId
+from workshop.deps import (
+    CodeWorkshop,
+    CurrentParticipant,
+    DbSession,
+    PlannerWorkshop,
+    RowId,
+    photos_dir,
+)
 from workshop.errors import DomainError, Invalid
 from workshop.i18n import t
 from workshop.templating import go_to, is_htmx, render
@@ -122,10 +129,6 @@ async def _parse_input(request: Request) -> AssetInput:
 
 
 Input = Annotated[AssetInput, Depends(asset_input)]
-
-
-def photos_dir(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "photos"
 
 
 def _tablet_photo_url(workshop: Workshop):  # type: ignore[no-untyped-def]

@@ -106,14 +106,14 @@ class ChainRows:
         rows.load_lookups(db, planner_ids | _content_planner_ids(records))
         return rows
 
-    def load_lookups(self, db: Session, planner_ids: set[Any]) -> None:
-        """Fill `refs` (rounds, proposals, participants) and the planners' usernames."""
-        models = (
-            ("voting_round", VotingRound),
-            ("proposal", Proposal),
-            ("participant", Participant),
-        )
-        for name, model in models:
+    def load_lookups(
+        self, db: Session, planner_ids: set[Any], tables: tuple[str, ...] = ROW_KEYS
+    ) -> None:
+        """Fill `refs` (rounds, proposals, participants, or `tables` of them) and the
+        planners' usernames."""
+        models = {"voting_round": VotingRound, "proposal": Proposal, "participant": Participant}
+        for name in tables:
+            model = models[name]
             stmt = select(model.id, model.ref).where(model.workshop_id == self.workshop_id)
             self.refs[name] = {k: v for k, v in db.execute(stmt)}
         if planner_ids:
@@ -340,7 +340,8 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     fields = {"version": record.version, "finalised_at": record.finalised_at}
     fields["prev_hash"] = record.prev_hash
     rows = ChainRows(record.workshop_id, [], [], [])
-    rows.load_lookups(db, _content_planner_ids([{"content": content}]))
+    # A record's content names proposals and planners only.
+    rows.load_lookups(db, _content_planner_ids([{"content": content}]), tables=("proposal",))
     digest = sha256_of(record_payload(fields, content, rows))
     content["audit"]["record_hash"] = digest
     record.content = content

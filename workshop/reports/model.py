@@ -10,7 +10,6 @@ given, so the two formats can never disagree. All wording comes from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -19,7 +18,7 @@ from workshop.i18n import REPORT_LOCALE
 from workshop.i18n import t as translate
 from workshop.reports import render as r
 from workshop.reports.figure import asset_map_svg, colour_or_default
-from workshop.templating import DISPLAY_TZ
+from workshop.templating import format_datetime_filter
 
 STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
 SATISFACTION = ("satisfied", "basic", "unsatisfied")
@@ -86,24 +85,14 @@ def _table(cols: list[Col], rows: list[list[Any]], foot: list[Any] | None = None
     )
 
 
-def _clock(value: str | None) -> str:
-    """HH:MM in China time from an ISO moment."""
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(DISPLAY_TZ).strftime("%H:%M")
-
-
 def _stage_time(row: dict | None) -> str:
+    """ "14:30–15:17（47 分钟）": the stage's clock times in China time."""
     if not row or not row.get("start"):
         return r.DASH
-    try:
-        start = _clock(row["start"])
-        end = _clock(row["end"]) if row.get("end") else None
-    except (TypeError, ValueError):
-        return r.DASH
-    if end is None:
+    start = format_datetime_filter(row["start"], "HH:mm")
+    if not row.get("end"):
         return t("report.stage_started", start=start)
+    end = format_datetime_filter(row["end"], "HH:mm")
     return t("report.stage_span", start=start, end=end, minutes=row.get("minutes") or 0)
 
 

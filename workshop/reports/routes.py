@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -15,7 +14,7 @@ from workshop.assessments.deps import FacilitatedWorkshop
 from workshop.assessments.review import is_facilitator
 from workshop.assessments.service import latest_record
 from workshop.bundle import export_bundle, import_bundle
-from workshop.deps import CurrentPlanner, DbSession
+from workshop.deps import CurrentPlanner, DbSession, photos_dir
 from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
 from workshop.templating import go_to
@@ -81,13 +80,9 @@ def export_xlsx(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
 MAX_UPLOAD = 256 * 1024 * 1024
 
 
-def _photos_dir(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "photos"
-
-
 @router.get("/bundle.zip")
 def bundle_download(request: Request, workshop: FacilitatedWorkshop, db: DbSession) -> Response:
-    bundle = export_bundle(db, workshop, photos_dir=_photos_dir(request))
+    bundle = export_bundle(db, workshop, photos_dir=photos_dir(request))
     return _download(bundle.data, "application/zip", f"workshop-{workshop.id}-bundle.zip")
 
 
@@ -106,7 +101,7 @@ async def bundle_upload(
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid("bundle.too_large")
-    done = import_bundle(db, data, photos_dir=_photos_dir(request))
+    done = import_bundle(db, data, photos_dir=photos_dir(request))
     db.flush()
     visible = is_facilitator(db=db, workshop=db.get(Workshop, done.workshop_id), planner=planner)
     return go_to(request, f"/console/workshops/{done.workshop_id}" if visible else "/console")

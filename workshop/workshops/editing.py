@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from workshop.assessments.models import AssessmentRecord
 from workshop.assets.models import Asset
+from workshop.bundle.service import BUNDLE_TABLES
 from workshop.db import Base
 from workshop.errors import Conflict, Invalid
 from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.service import clean_title
 
 MAX_GROUPS = 12
 
@@ -33,11 +35,7 @@ class WorkshopForm:
 
 def update_workshop(*, db: Session, workshop: Workshop, form: WorkshopForm) -> Workshop:
     """Change title, date, place and resident groups; a group someone chose stays."""
-    title = form.title.strip()
-    if not title:
-        raise Invalid("workshop.title_required")
-    if len(title) > 200:
-        raise Invalid("field.too_long", limit=200)
+    title = clean_title(form.title)
     groups = list(dict.fromkeys(g.strip()[:32] for g in form.groups if g.strip()))
     if not groups:
         raise Invalid("workshop.groups_required")
@@ -58,13 +56,6 @@ def update_workshop(*, db: Session, workshop: Workshop, form: WorkshopForm) -> W
     workshop.resident_groups = groups
     db.flush()
     return workshop
-
-
-def _workshop_tables() -> list[str]:
-    """Every table holding a workshop's rows, children before parents."""
-    from workshop.bundle.service import BUNDLE_TABLES  # the one list of a workshop's tables
-
-    return [n for n, _ in reversed(BUNDLE_TABLES) if n not in ("community", "planner", "workshop")]
 
 
 def deletable(*, db: Session, workshop: Workshop) -> bool:
@@ -103,15 +94,15 @@ def delete_workshop(
         )
         if photos_dir is not None and name
     ]
-    from workshop.bundle.service import BUNDLE_TABLES
-
+    # The workshop's own tables, parents first: the bundle's list, without the shared rows.
+    owned = [(n, sel) for n, sel in BUNDLE_TABLES if n not in ("community", "planner", "workshop")]
     selectors = dict(BUNDLE_TABLES)
     tables = Base.metadata.tables
     ids: dict[str, set] = {"workshop": {workshop.id}}
     # Collect ids parents-first (children select by their parents' ids)...
-    for name, selector in BUNDLE_TABLES:
+    for name, selector in owned:
         table = tables[name]
-        if name not in ("community", "planner", "workshop") and "id" in table.c:
+        if "id" in table.c:
             ids[name] = set(db.scalars(select(table.c.id).where(selector(table, workshop.id, ids))))
     # ...let go of rows outside the workshop that point into it (a hand-made service-log
     # entry citing it as evidence): cleared when optional, else deleted...
@@ -129,9 +120,9 @@ def delete_workshop(
                 else:
                     db.execute(delete(table).where(where))
     # ...then delete children before parents.
-    for name in _workshop_tables():
+    for name, selector in reversed(owned):
         table = tables[name]
-        db.execute(delete(table).where(selectors[name](table, workshop.id, ids)))
+        db.execute(delete(table).where(selector(table, workshop.id, ids)))
     db.delete(workshop)
     db.flush()
     return photos

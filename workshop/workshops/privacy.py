@@ -40,18 +40,14 @@ def erase_personal_data(
     if workshop.stage != "closed":
         raise Conflict("privacy.not_closed")
     result = Erased(workshop.id)
-    result.nicknames = len(
-        db.scalars(
-            select(Participant.id).where(
-                Participant.workshop_id == workshop.id, Participant.nickname != ""
-            )
-        ).all()
-    )
-    ids = db.scalars(select(Participant.id).where(Participant.workshop_id == workshop.id)).all()
-    if ids:
+    people = db.execute(
+        select(Participant.id, Participant.nickname).where(Participant.workshop_id == workshop.id)
+    ).all()
+    result.nicknames = sum(1 for _, nickname in people if nickname)
+    if people:
         db.execute(
             update(Participant),
-            [{"id": i, "nickname": "", "token": secrets.token_urlsafe(24)} for i in ids],
+            [{"id": i, "nickname": "", "token": secrets.token_urlsafe(24)} for i, _ in people],
         )
     result.comments = (
         db.execute(

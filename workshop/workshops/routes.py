@@ -11,7 +11,6 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from workshop.assets.routes import photos_dir
 from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
 from workshop.ballots.cards import looks_like_card
 from workshop.communities.models import Community
@@ -24,6 +23,7 @@ from workshop.deps import (
     PlannerWorkshop,
     code_workshop,
     optional_participant,
+    photos_dir,
     set_participant_cookie,
 )
 from workshop.errors import Invalid, NotFound

@@ -32,6 +32,16 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+def clean_title(title: str) -> str:
+    """A workshop's title, trimmed; refused when empty or longer than 200 characters."""
+    title = title.strip()
+    if not title:
+        raise Invalid("workshop.title_required")
+    if len(title) > 200:
+        raise Invalid("field.too_long", limit=200)
+    return title
+
+
 def create_workshop(
     *,
     db: Session,
@@ -43,11 +53,7 @@ def create_workshop(
     groups: list[str] | None = None,
 ) -> Workshop:
     """Create a workshop in the welcome stage with a fresh, unique join code."""
-    title = title.strip()
-    if not title:
-        raise Invalid("workshop.title_required")
-    if len(title) > 200:
-        raise Invalid("field.too_long", limit=200)
+    title = clean_title(title)
     if db.get(Community, community_id) is None:
         raise NotFound("community.not_found")
     clean_groups = [g.strip()[:32] for g in (groups or DEFAULT_GROUPS) if g.strip()]
