@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database
-from workshop.errors import DomainError, NotAuthenticated
+from workshop.errors import Busy, DomainError, NotAuthenticated
 from workshop.i18n import t
 from workshop.live.broker import BROKER, PgListener
 from workshop.locale_middleware import LocaleMiddleware
@@ -57,7 +57,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # The schema itself stays at /openapi.json (the security fuzz tests read it).
     app = FastAPI(title="workshop", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.db = Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    app.state.db = Database(
+        url,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pool_size=settings.db_pool_size,
+        max_waiting=settings.write_queue_max,
+        wait_s=settings.write_wait_s,
+    )
     app.state.secret_key = settings.resolved_secret_key()
     app.add_middleware(
         SessionMiddleware,
@@ -138,7 +144,12 @@ def _install_error_handlers(app: FastAPI) -> None:
                 target = f"/j/{code}" if code else "/join"
             if exc.key != "login.failed":
                 return go_to(request, target)
-        return error_response(request, exc.status_code, t(exc.key, **exc.params), exc.key)
+        answer = error_response(request, exc.status_code, t(exc.key, **exc.params), exc.key)
+        if isinstance(exc, Busy):
+            # Busy is always answered at once: the client (the tablet's resend queue)
+            # comes back after this many seconds, with jitter.
+            answer.headers["Retry-After"] = str(exc.params.get("retry_after", 1))
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -26,7 +26,7 @@ def _database() -> Database:
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(url)
-    return Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    return Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms, pool_size=2)
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -176,6 +176,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=workers,
         log_level=args.log_level,
         timeout_graceful_shutdown=3,
+        # Tablets come back every few seconds; keep their connections (uvicorn's 5 s
+        # default closed them mid-meeting, and a burst then opened hundreds at once).
+        timeout_keep_alive=30,
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,
     )

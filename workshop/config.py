@@ -34,6 +34,31 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         default=5000, description="How long a SQLite writer waits for the lock."
     )
+    write_queue_max: int = Field(
+        default=400,
+        ge=1,
+        description=(
+            "Write requests that may wait for the database at once (SQLite: for the one "
+            "writer; PostgreSQL: for a pooled connection); more get an immediate 503 with "
+            "Retry-After, which tablets resend."
+        ),
+    )
+    write_wait_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Deadline for a request waiting in that queue (then 503 + Retry-After).",
+    )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "PostgreSQL connections per worker process (requests beyond it wait in the "
+            "queue above; workers × pool size must stay under the server's max_connections)."
+        ),
+    )
+    access_log: bool = Field(
+        default=False, description="Log every request (uvicorn's access log) on `serve`."
+    )
     public_url: str = Field(
         default="",
         description="Base URL tablets use (e.g. http://192.168.1.10:8000); empty = detect.",

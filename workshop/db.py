@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import secrets
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 
+from anyio import to_thread
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-
-from workshop.errors import Busy
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,11 +35,28 @@ def new_ref() -> str:
     return secrets.token_hex(8)
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writers."""
+def make_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writers.
+
+    Pools are sized to what is admitted (see `Database`): on PostgreSQL `pool_size`
+    connections stay open (no overflow churn, no pre-ping round trip per checkout); on
+    SQLite, readers are cheap and many (one per threadpool thread)."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,  # only plain-thread users (CLI, tests) ever reach it
+            pool_timeout=60,
+            pool_recycle=3600,
+        )
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        # Never a wait for a reader's connection: a request may hold one across its
+        # dependency hops while it waits for a thread; SQLite connections are cheap.
+        pool_size=THREADPOOL_TOKENS + 1,
+        max_overflow=-1,
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -64,46 +79,107 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
     return engine
 
 
-class Database:
-    """The engine plus two session factories: readers and writers."""
+# AnyIO's default threadpool size: sync routes and dependencies run on these threads.
+THREADPOOL_TOKENS = 40
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = 5000) -> None:
+
+class Database:
+    """The engine, the request units of work and, on SQLite, the one writer.
+
+    Requests enter through `request_unit` (async; nothing waits in a threadpool thread):
+    on SQLite a write goes through `SQLiteWriter` (one writer, group commit, a bounded
+    queue) and a read takes its own WAL connection, never waiting for the writer; on
+    PostgreSQL every request first takes one of `pool_size` permits (a bounded queue in
+    the event loop), so the pool is never exhausted. `unit_of_work` is the plain-thread
+    way in (CLI, tests, jobs)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        busy_timeout_ms: int = 5000,
+        pool_size: int = 10,
+        max_waiting: int = 400,
+        wait_s: float = 10.0,
+    ) -> None:
+        from workshop.writer import Gate, SQLiteWriter
+
         self.url = url
-        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self.is_sqlite = url.startswith("sqlite")
+        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer_bind = self.engine.execution_options(sqlite_immediate=True)
         self._write = sessionmaker(writer_bind, expire_on_commit=False)
-        # SQLite has one writer at a time. Its busy handler polls with back-off and is
-        # unfair: under a storm of 40 threads some writers time out while others win
-        # again and again. Queue this process's writers on a lock instead; the busy
-        # timeout still covers other processes (CLI, backups).
-        self._writer_lock = threading.Lock() if self.is_sqlite else None
-        self.writer_wait_s = max(busy_timeout_ms / 1000, 30.0)
+        self.wait_s = wait_s
+        self.writer = (
+            SQLiteWriter(self.engine, max_waiting=max_waiting, wait_s=wait_s)
+            if self.is_sqlite
+            else None
+        )
+        self.gate = None if self.is_sqlite else Gate(pool_size, max_waiting)
 
     def session(self, *, write: bool = False) -> Session:
         return (self._write if write else self._read)()
 
+    @asynccontextmanager
+    async def request_unit(self, *, write: bool) -> AsyncIterator[Session]:
+        """A request's unit of work, committed (durably) before the response is sent."""
+        if write and self.writer is not None:
+            async with self.writer.unit() as session:
+                yield session
+            return
+        if self.gate is not None:
+            await self.gate.acquire(self.wait_s)
+        try:
+            session = self.session(write=write)
+            try:
+                yield session
+            except BaseException:
+                await self._end(session, False)
+                raise
+            await self._end(session, True)
+        finally:
+            if self.gate is not None:
+                self.gate.release()
+
+    async def _end(self, session: Session, ok: bool) -> None:
+        if self.gate is None:
+            # A SQLite reader ends on the loop: ending a read transaction never waits, and
+            # a connection must not stay checked out while its request waits for a thread.
+            _end(session, ok)
+        else:
+            await to_thread.run_sync(_end, session, ok)  # bounded by the gate's permits
+
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
-        """Yield a session; commit when the block succeeds, roll back when it raises."""
-        lock = self._writer_lock if write else None
-        if lock is not None and not lock.acquire(timeout=self.writer_wait_s):
-            raise Busy("error.busy")
+        """Yield a session; commit when the block succeeds, roll back when it raises.
+        For plain threads (CLI, tests, jobs), never the event loop."""
+        if write and self.writer is not None:
+            with self.writer.blocking_unit() as session:
+                yield session
+            return
         session = self.session(write=write)
         try:
             yield session
-            session.commit()
         except BaseException:
-            session.rollback()
+            _end(session, False)
             raise
-        finally:
-            session.close()
-            if lock is not None:
-                lock.release()
+        _end(session, True)
 
     def dispose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
         self.engine.dispose()
+
+
+def _end(session: Session, ok: bool) -> None:
+    try:
+        if ok:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Response
@@ -38,10 +38,13 @@ def photos_dir(request: Request) -> pathlib.Path:
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; committed before the response is sent."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One session per request; committed (durably) before the response is sent.
+
+    Async on purpose: waiting for the SQLite writer or a PostgreSQL connection happens in
+    the event loop, never in a threadpool thread (workshop.writer explains why)."""
     database: Database = request.app.state.db
-    with database.unit_of_work(write=request.method not in READ_METHODS) as session:
+    async with database.request_unit(write=request.method not in READ_METHODS) as session:
         yield session
 
 
@@ -151,31 +154,31 @@ async def participant_cookie(request: Request) -> dict:
 ParticipantCookie = Annotated[dict, Depends(participant_cookie)]
 
 
-@contextmanager
-def tablet_unit_of_work(
-    request: Request, code: str, cookie: dict
-) -> Iterator[tuple[Session, Workshop, Participant]]:
-    """DbSession + CodeWorkshop + CurrentParticipant for a hot tablet write (a vote), as
-    one plain context manager instead of four dependencies: same checks, errors and rate
-    limit, but the route runs in one threadpool hop, the workshop and the participant come
-    back in one SELECT, and on SQLite the writer lock is held for the database work only,
-    not across dependency hops nor while the answer renders (render after the block:
-    sessions keep loaded attributes after commit).
+@asynccontextmanager
+async def tablet_unit_of_work(request: Request, code: str, cookie: dict) -> AsyncIterator[Session]:
+    """The request's unit of work for a hot tablet write (a vote), entered in the event loop:
+    the route then runs its database work in one threadpool hop with `tablet_lookup`, and
+    renders after the commit.
 
-        with tablet_unit_of_work(request, code, cookie) as (db, workshop, participant): ...
+        async with tablet_unit_of_work(request, code, cookie) as db:
+            answer = await run_in_threadpool(work, db)  # work calls tablet_lookup first
 
-    `cookie` comes from the ParticipantCookie dependency.
-    """
-    key = client_key(request)
-    JOIN_CODES.check(key)
-    token = str(cookie.get("t"))
+    `cookie` comes from the ParticipantCookie dependency."""
+    JOIN_CODES.check(client_key(request))
     database: Database = request.app.state.db
-    with database.unit_of_work(write=request.method not in READ_METHODS) as db:
-        found = workshop_and_participant(db=db, code=code, token=token)
-        if found is None:
-            JOIN_CODES.fail(key)
-            raise NotFound("join.unknown_code")
-        workshop, participant = found
-        if participant is None or cookie.get("w") != workshop.id:
-            raise NotAuthenticated("join.required")
-        yield db, workshop, participant
+    async with database.request_unit(write=request.method not in READ_METHODS) as db:
+        yield db
+
+
+def tablet_lookup(
+    request: Request, db: Session, code: str, cookie: dict
+) -> tuple[Workshop, Participant]:
+    """CodeWorkshop + CurrentParticipant in one SELECT: same checks, errors and rate limit."""
+    found = workshop_and_participant(db=db, code=code, token=str(cookie.get("t")))
+    if found is None:
+        JOIN_CODES.fail(client_key(request))
+        raise NotFound("join.unknown_code")
+    workshop, participant = found
+    if participant is None or cookie.get("w") != workshop.id:
+        raise NotAuthenticated("join.required")
+    return workshop, participant

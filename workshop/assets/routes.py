@@ -104,6 +104,10 @@ async def _parse_input(request: Request) -> AssetInput:
             photo = await upload.read(photos.MAX_BYTES + 1)
             if len(photo) > photos.MAX_BYTES:
                 raise Invalid("photo.too_big", limit=photos.MAX_BYTES // (1024 * 1024))
+    consent = str(data.get("photo_consent", "")).lower() in ("1", "true", "on")
+    if photo and consent:
+        # Decoded here, before the route's unit of work: a photo never holds the writer.
+        photo = await photos.reencode_admitted(photo)
     geometry = data.get("geometry")
     if isinstance(geometry, str):
         if len(geometry) > GEOMETRY_LIMIT:
@@ -122,7 +126,8 @@ async def _parse_input(request: Request) -> AssetInput:
         description=_text(data.get("description")),
         geometry=geometry,
         photo=photo or None,
-        photo_consent=str(data.get("photo_consent", "")).lower() in ("1", "true", "on"),
+        photo_ready=bool(photo and consent),
+        photo_consent=consent,
         remove_photo=str(data.get("remove_photo", "")).lower() in ("1", "true", "on"),
     )
     return AssetInput(fields, wants_json(request))
@@ -192,10 +197,10 @@ def _saved(
 @router.post("/w/{code}/assets")
 def add_asset(
     request: Request,
+    body: Input,  # first: the body (and its photo) is ready before the unit of work opens
     workshop: CodeWorkshop,
     participant: CurrentParticipant,
     db: DbSession,
-    body: Input,
 ) -> Response:
     return _saved(
         request, db, workshop, participant, body,
@@ -206,11 +211,11 @@ def add_asset(
 @router.post("/w/{code}/assets/{asset_id}")
 def edit_asset(
     request: Request,
+    body: Input,  # first: the body (and its photo) is ready before the unit of work opens
     workshop: CodeWorkshop,
     participant: CurrentParticipant,
     db: DbSession,
     asset_id: RowId,
-    body: Input,
 ) -> Response:
     return _saved(
         request, db, workshop, participant, body,

@@ -116,6 +116,7 @@ class AssetFields:
     description: str | None = None
     geometry: object = None  # GeoJSON (dict or JSON text); None keeps the stored one
     photo: bytes | None = None
+    photo_ready: bool = False  # `photo` is already re-encoded (photos.reencode_admitted)
     # The resident confirms nobody recognisable is in the photo, or that they agreed to
     # it (a face is personal information under PIPL); no photo is stored without it.
     photo_consent: bool = False
@@ -225,7 +226,7 @@ def _store_photo(fields: AssetFields, photos_dir: Path | None) -> str | None:
         return None
     if photos_dir is None:
         raise Invalid("photo.unavailable")
-    return photos.save(photos_dir, photos.reencode(data))
+    return photos.save(photos_dir, data if fields.photo_ready else photos.reencode(data))
 
 
 def _active_asset(db: Session, workshop: Workshop, asset_id: int) -> Asset:

@@ -22,8 +22,9 @@ class Community(Base):
     # local MBTiles pack from maps/, or an online XYZ URL; GCJ-02 when the tiles are.
     base_map: Mapped[dict | None] = mapped_column(JSON)
     # Context drawn under the assets when there are no tiles: a FeatureCollection whose
-    # features carry properties.kind in {road, building, green, water}.
-    base_layers: Mapped[dict | None] = mapped_column(JSON)
+    # features carry properties.kind in {road, building, green, water}. Deferred: it can
+    # be megabytes, and a pin, a vote or a join must not load and parse it (issue 14).
+    base_layers: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The planner who created it in the console (None for seeded/older communities); they
     # and the planners running a workshop here may edit it.

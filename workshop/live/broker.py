@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 TOPICS = ("stage", "participants", "assets", "proposals", "tally")
 CHANNEL = "workshop_live"
 _PENDING = "workshop_live_pending"
+# Set on the SQLite writer's sessions (workshop.writer): their events wait for the batch.
+DEFERRED_EVENTS = "workshop_live_deferred"
 RECONNECT_MAX_S = 10.0
 
 
@@ -182,8 +184,16 @@ def _notify_other_processes(session: Session) -> None:
         )
 
 
+def take_pending(session: Session) -> set[tuple[int, str]]:
+    """Remove and return the events `session` queued: the SQLite writer publishes them
+    after its group's COMMIT (a unit's own commit only releases a savepoint)."""
+    return set(session.info.pop(_PENDING, ()))
+
+
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
+    if session.info.get(DEFERRED_EVENTS):
+        return  # published by workshop.writer once the batch is durable
     for workshop_id, topic in sorted(session.info.pop(_PENDING, ())):
         BROKER.publish(workshop_id, topic)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from workshop.deps import (
     ParticipantCookie,
     PlannerWorkshop,
     RowId,
+    tablet_lookup,
     tablet_unit_of_work,
 )
 from workshop.errors import DomainError, Invalid
@@ -105,7 +107,7 @@ def withdraw(
     return partial_or_back(request, "proposals/_list.html", context, back=back)
 
 
-def _vote_answer(
+async def _vote_answer(
     request: Request,
     code: str,
     cookie: dict,
@@ -113,20 +115,26 @@ def _vote_answer(
     action: Callable[[Session, Workshop, Participant], Vote],
 ) -> Response:
     """Run a vote action; htmx gets the proposal's control back, confirmed or refused.
-    One threadpool hop: the unit of work, workshop and participant come from
-    tablet_unit_of_work, and the answer renders after the commit (the writer lock is free)."""
-    error, status, vote = None, 200, None
-    with tablet_unit_of_work(request, code, cookie) as (db, workshop, participant):
+    The unit of work is entered in the event loop (tablet_unit_of_work), the database work
+    runs in one threadpool hop, and the answer renders after the commit."""
+
+    def work(db: Session) -> tuple[Workshop, dict, str | None, int]:
+        workshop, participant = tablet_lookup(request, db, code, cookie)
+        error, status, vote = None, 200, None
         try:
             vote = action(db, workshop, participant)
         except DomainError as exc:
             if not is_htmx(request):
                 raise
-            db.rollback()
+            db.rollback()  # this request's work only (its savepoint on SQLite)
             error, status = t(exc.key, **exc.params), exc.status_code
         context = views.vote_control(
             db=db, workshop=workshop, participant=participant, proposal_id=proposal_id, vote=vote
         )
+        return workshop, context, error, status
+
+    async with tablet_unit_of_work(request, code, cookie) as db:
+        workshop, context, error, status = await run_in_threadpool(work, db)
     context.update(error=error, confirmed=error is None, oob=True)
     back = f"/w/{workshop.join_code}"
     return partial_or_back(
@@ -135,7 +143,7 @@ def _vote_answer(
 
 
 @router.post("/w/{code}/proposals/{proposal_id}/support")
-def support(
+async def support(
     request: Request,
     code: str,
     cookie: ParticipantCookie,
@@ -151,11 +159,11 @@ def support(
             support=support,
         )
 
-    return _vote_answer(request, code, cookie, proposal_id, action)
+    return await _vote_answer(request, code, cookie, proposal_id, action)
 
 
 @router.post("/w/{code}/proposals/{proposal_id}/vote")
-def vote(
+async def vote(
     request: Request,
     code: str,
     cookie: ParticipantCookie,
@@ -171,7 +179,7 @@ def vote(
             return service.change_dots(**common, proposal_id=proposal_id, delta=delta)
         return service.cast_choice(**common, proposal_id=proposal_id, choice=choice)
 
-    return _vote_answer(request, code, cookie, proposal_id, action)
+    return await _vote_answer(request, code, cookie, proposal_id, action)
 
 
 # --- console -----------------------------------------------------------------------
