@@ -73,11 +73,30 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10) -
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         # A deferred transaction that reads then writes gets SQLITE_BUSY at once,
         # ignoring busy_timeout; writers therefore take the lock up front.
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        statement = "BEGIN IMMEDIATE" if options.get("sqlite_immediate", False) else "BEGIN"
+        if options.get("lazy_begin"):
+            # The SQLite writer opens its batch on the event loop: the BEGIN (which may
+            # wait for another process's lock) goes out with the first statement instead.
+            conn.info[PENDING_BEGIN] = statement
+        else:
+            conn.exec_driver_sql(statement)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_first(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        begin = conn.info.pop(PENDING_BEGIN, None)
+        if begin is not None:
+            cursor.execute(begin)
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _nothing_to_begin(conn):  # type: ignore[no-untyped-def]
+        conn.info.pop(PENDING_BEGIN, None)
 
     return engine
 
+
+PENDING_BEGIN = "workshop_pending_begin"
 
 # AnyIO's default threadpool size: sync routes and dependencies run on these threads.
 THREADPOOL_TOKENS = 40

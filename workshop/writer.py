@@ -27,19 +27,25 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from anyio import to_thread
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from workshop.db import PENDING_BEGIN
 from workshop.errors import Busy
 from workshop.live.broker import BROKER, DEFERRED_EVENTS, take_pending
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Gate:
@@ -151,20 +157,31 @@ class SQLiteWriter:
         self._batch: _Batch | None = None
         self.commits = 0  # batches committed (tests and benchmarks read it)
         self.writes = 0  # units of work committed
+        self._checkpointer = Checkpointer(engine)
 
     # -- the connection, held only by the gate's permit holder -------------------------
 
-    def _connection(self) -> Connection:
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self._engine.connect().execution_options(sqlite_immediate=True)
+    def _usable(self) -> bool:
+        return self._conn is not None and not self._conn.closed and not self._conn.invalidated
+
+    def _connect(self) -> None:
+        """Open the writer's connection (I/O: on a thread). Its COMMITs never checkpoint
+        (the Checkpointer does, off the request path), so a COMMIT in WAL mode with
+        synchronous=NORMAL writes to the OS cache only and may run on the event loop."""
+        conn = self._engine.connect().execution_options(sqlite_immediate=True, lazy_begin=True)
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        conn.commit()  # end the autobegun transaction: a batch begins in _session
+        self._conn = conn
+
+    def _session(self) -> Session:
+        """A unit's session (pure Python: the batch's BEGIN IMMEDIATE and the unit's
+        SAVEPOINT go out with its first statement, on the route's thread)."""
+        assert self._conn is not None
         if not self._conn.in_transaction():
             self._conn.begin()
             self._batch = _Batch(time.monotonic())
-        return self._conn
-
-    def _session(self) -> Session:
         session = Session(
-            bind=self._connection(),
+            bind=self._conn,
             join_transaction_mode="create_savepoint",
             expire_on_commit=False,
         )
@@ -208,6 +225,7 @@ class SQLiteWriter:
         self._batch = None
         self.commits += 1
         self.writes += len(batch.acks)
+        self._checkpointer.after_commit()
         for ack in batch.acks:
             ack.set_result(None)
         for workshop_id, topic in sorted(batch.events):
@@ -265,9 +283,24 @@ class SQLiteWriter:
         finally:
             self._release()
 
-    def _open(self) -> Session:
+    async def ready_for_loop(self) -> None:
+        """Send the batch's pending BEGIN IMMEDIATE from a thread (it can wait for another
+        process's lock); after it, the holder's statements never wait and may run on the
+        event loop. Once per batch: under a crowd, one hop for many units."""
+        conn = self._conn
+        if conn is not None and PENDING_BEGIN in conn.info:
+            await to_thread.run_sync(self._begin_now)
+
+    def _begin_now(self) -> None:
+        assert self._conn is not None
+        begin = self._conn.info.pop(PENDING_BEGIN, None)
+        if begin is not None:
+            self._conn.connection.driver_connection.execute(begin)
+
+    def _guarded(self, step: Callable[[], T]) -> T:
+        """Run an opening step; on failure the batch fails and the writer moves on."""
         try:
-            return self._session()
+            return step()
         except BaseException:
             self._fail_batch()
             self._release()
@@ -277,16 +310,19 @@ class SQLiteWriter:
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Session]:
-        """A request's unit of work: waits in the event loop, acknowledged after COMMIT."""
+        """A request's unit of work: waits in the event loop, acknowledged after COMMIT.
+        Opening and ending run on the loop (no I/O that can wait: see `_connect`); the
+        route's own work runs on its threads."""
         await self.gate.acquire(self.wait_s)
-        session = await to_thread.run_sync(self._open)
+        if not self._usable():  # the first unit (or the first after a failure)
+            await to_thread.run_sync(self._guarded, self._connect)
+        session = self._guarded(self._session)
         ok = False
         try:
             yield session
             ok = True
         finally:
-            # Not cancellable: the savepoint and the permit are always settled.
-            ack = await to_thread.run_sync(self._finish_and_release, session, ok)
+            ack = self._finish_and_release(session, ok)
         if ack is not None:
             await asyncio.wrap_future(ack)
 
@@ -294,7 +330,9 @@ class SQLiteWriter:
     def blocking_unit(self) -> Iterator[Session]:
         """The same unit of work for a plain thread (CLI, tests, jobs), never the loop."""
         self.gate.acquire_blocking(self.wait_s)
-        session = self._open()
+        if not self._usable():
+            self._guarded(self._connect)
+        session = self._guarded(self._session)
         ok = False
         try:
             yield session
@@ -305,9 +343,60 @@ class SQLiteWriter:
             ack.result()
 
     def close(self) -> None:
-        """Commit what is open and close the connection (app shutdown)."""
+        """Commit what is open, checkpoint, close the connection (app shutdown)."""
         if self._batch is not None:
             self._commit_batch()
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()
+        self._checkpointer.stop()
+
+
+class Checkpointer:
+    """Copies the WAL back into the database file from a thread of its own (PASSIVE: it
+    never blocks the writer or readers), at most every `every_s` after commits."""
+
+    def __init__(self, engine: Engine, every_s: float = 1.0) -> None:
+        self._engine = engine
+        self.every_s = every_s
+        self._due = threading.Event()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def after_commit(self) -> None:
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None and not self._stopped.is_set():
+                    self._thread = threading.Thread(
+                        target=self._run, name="sqlite-checkpoint", daemon=True
+                    )
+                    self._thread.start()
+        self._due.set()
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            self._due.wait()
+            if self._stopped.is_set():
+                return
+            self._due.clear()
+            self.checkpoint("PASSIVE")
+            self._stopped.wait(self.every_s)
+
+    def checkpoint(self, mode: str = "PASSIVE") -> None:
+        try:
+            raw = self._engine.raw_connection()  # no transaction, no statement events
+            try:
+                raw.cursor().execute(f"PRAGMA wal_checkpoint({mode})")
+            finally:
+                raw.close()
+        except Exception:  # noqa: BLE001 - a missed checkpoint is retried after the next commit
+            log.warning("WAL checkpoint failed", exc_info=True)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._due.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(5)
+            self.checkpoint("PASSIVE")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from tests.communities.test_importing import (
     BOWTIE,
@@ -22,7 +23,8 @@ from workshop.communities.models import Community
 
 def stored(database, community_id: int) -> Community:
     with database.unit_of_work(write=False) as s:
-        community = s.get(Community, community_id)
+        # base_layers is deferred (a pin must not load it): load it before detaching.
+        community = s.get(Community, community_id, options=[undefer(Community.base_layers)])
         s.expunge(community)
         return community
 

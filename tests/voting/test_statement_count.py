@@ -41,8 +41,9 @@ def _count(database, tablet, url, data):  # type: ignore[no-untyped-def]
     return len(seen)
 
 
-# SQLite: BEGIN IMMEDIATE (once per group commit: alone here) and the unit's own SAVEPOINT
-# and RELEASE (workshop.writer: a failed vote rolls back only itself); workshop + participant (one SELECT); round + proposal + the
+# SQLite: the unit's own SAVEPOINT and RELEASE (workshop.writer: a failed vote rolls back
+# only itself; the batch's BEGIN IMMEDIATE, once per group commit, goes out on the raw
+# cursor with the first statement and is not counted here); workshop + participant (one SELECT); round + proposal + the
 # participant's vote (one SELECT); the vote row (INSERT or UPDATE); the audit chain's head
 # and the hashed INSERT (audit.append_change hashes before inserting: no id in the hash).
 # Dots add the budget read before the write and the dots-left read for the answer (taking
@@ -50,16 +51,16 @@ def _count(database, tablet, url, data):  # type: ignore[no-untyped-def]
 # PostgreSQL has no BEGIN statement but locks the
 # participant row, takes the chain's advisory lock and sends NOTIFY with the commit.
 SQLITE = {
-    ("approval", "new"): 8,
-    ("approval", "change"): 8,
-    ("dots", "new"): 10,
-    ("dots", "change"): 10,
-    ("dots", "take back"): 9,
-    ("agree", "new"): 8,
-    ("agree", "change"): 8,
+    ("approval", "new"): 7,
+    ("approval", "change"): 7,
+    ("dots", "new"): 9,
+    ("dots", "change"): 9,
+    ("dots", "take back"): 8,
+    ("agree", "new"): 7,
+    ("agree", "change"): 7,
 }
-# PostgreSQL: no BEGIN, no savepoint; the row lock, the advisory lock and NOTIFY instead.
-EXPECTED = {"sqlite": SQLITE, "postgresql": dict(SQLITE)}
+# PostgreSQL: no savepoint; the row lock, the advisory lock and NOTIFY instead.
+EXPECTED = {"sqlite": SQLITE, "postgresql": {key: n + 1 for key, n in SQLITE.items()}}
 
 
 def test_statements_per_vote_are_pinned(client, planner_client, database):

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -19,8 +18,8 @@ from workshop.deps import (
     ParticipantCookie,
     PlannerWorkshop,
     RowId,
+    run_tablet_write,
     tablet_lookup,
-    tablet_unit_of_work,
 )
 from workshop.errors import DomainError, Invalid
 from workshop.i18n import t
@@ -115,8 +114,9 @@ async def _vote_answer(
     action: Callable[[Session, Workshop, Participant], Vote],
 ) -> Response:
     """Run a vote action; htmx gets the proposal's control back, confirmed or refused.
-    The unit of work is entered in the event loop (tablet_unit_of_work), the database work
-    runs in one threadpool hop, and the answer renders after the commit."""
+    The hot path: the unit of work is entered in the event loop, the vote's few statements
+    run without a threadpool hop on SQLite (deps.run_tablet_write), and the answer renders
+    after the commit."""
 
     def work(db: Session) -> tuple[Workshop, dict, str | None, int]:
         workshop, participant = tablet_lookup(request, db, code, cookie)
@@ -133,8 +133,7 @@ async def _vote_answer(
         )
         return workshop, context, error, status
 
-    async with tablet_unit_of_work(request, code, cookie) as db:
-        workshop, context, error, status = await run_in_threadpool(work, db)
+    workshop, context, error, status = await run_tablet_write(request, work)
     context.update(error=error, confirmed=error is None, oob=True)
     back = f"/w/{workshop.join_code}"
     return partial_or_back(
