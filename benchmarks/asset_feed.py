@@ -19,6 +19,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from shapely.geometry import shape
 
+from tests.crowd import META_TOKEN
 from tests.factories import demo_boundary, make_workshop
 from workshop import geo
 from workshop.app import create_app
@@ -98,12 +99,20 @@ def main() -> None:
             )
             code = ws.join_code
         with TestClient(app) as client:
-            client.post(f"/j/{code}", data={"consent": "true"})
+            # As a tablet's browser joins: the join page's CSRF token, then the form.
+            page = client.get(f"/j/{code}")
+            token = META_TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+            joined = client.post(
+                f"/j/{code}", data={"consent": "true"}, headers={"X-CSRF-Token": token}
+            )
+            assert joined.status_code in (200, 204, 303), joined.status_code
             times, size = [], 0
             for _ in range(5):
                 t0 = time.perf_counter()
                 response = client.get(f"/w/{code}/assets.geojson")
                 times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, response.status_code
+                assert response.headers["content-type"].startswith("application/"), response
                 size = len(response.content)
             with client.stream(
                 "GET", f"/w/{code}/assets.geojson", headers={"Accept-Encoding": "gzip"}

@@ -147,7 +147,9 @@ def main() -> None:
     server, code = start_server(url, workers=workers)
     engine = create_engine(url)
     with engine.connect() as conn:
-        workshop_id = conn.execute(text("select id from workshop")).scalar_one()
+        workshop_id = conn.execute(
+            text("select id from workshop where stage != 'closed'")
+        ).scalar_one()
     engine.dispose()
     try:
         result = asyncio.run(run(server.base_url, code, workshop_id, proposal_ids(url, code), args))

@@ -90,7 +90,7 @@ def start_round(env: dict[str, str], code: str, method: str, dots: int) -> int:
             ws = workshop_by_code(db=db, code={code!r})
             close_round(db=db, workshop=ws)
             start_round(db=db, workshop=ws, method={method!r}, dots_total={dots},
-                        dots_per_proposal=3)
+                        dots_per_proposal={min(3, dots)})
         """,
     )
     return 0
