@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from workshop import i18n
 from workshop.i18n import MESSAGES, label, placeholders, t, use_locale
 
