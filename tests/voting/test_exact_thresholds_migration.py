@@ -89,3 +89,13 @@ def test_rounded_shares_are_restored_and_noted(tmp_path):
     (note,) = content["voting"]["rules_notes"]
     assert "共识所需赞成比例由保存时四舍五入的 0.6667 恢复为 2/3" in note
     assert content["voting"]["rules"]["agreement_threshold_exact"] == "2/3"
+
+
+def test_a_legacy_float_read_from_anywhere_is_the_share_it_was_rounded_from():
+    """An old bundle's rules arrive as floats after the migration ran: read the same way."""
+    rules = WorkshopRules.from_json(LEGACY)
+    assert rules.consensus.agreement_threshold == Fraction(2, 3)
+    assert rules.decision.threshold == Fraction(2, 3)
+    assert rules.decision.quorum_share == Fraction(11, 20)
+    assert WorkshopRules.from_json(rules.to_json()) == rules
+    assert rules.to_json()["consensus"]["agreement_threshold"] == "2/3"

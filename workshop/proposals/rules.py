@@ -67,8 +67,16 @@ class WorkshopRules:
     def from_json(cls, data: dict[str, Any] | None) -> WorkshopRules:
         """Read stored rules; unknown keys are ignored, missing ones take the defaults."""
         data = data or {}
-        consensus = {k: v for k, v in (data.get("consensus") or {}).items() if k in _FIELDS_C}
-        decision = {k: v for k, v in (data.get("decision") or {}).items() if k in _FIELDS_D}
+        consensus = {
+            k: stored_share(v) if k in _SHARES else v
+            for k, v in (data.get("consensus") or {}).items()
+            if k in _FIELDS_C
+        }
+        decision = {
+            k: stored_share(v) if k in _SHARES else v
+            for k, v in (data.get("decision") or {}).items()
+            if k in _FIELDS_D
+        }
         base = cls()
         notes = data.get("notes")
         return cls(
@@ -83,6 +91,22 @@ class WorkshopRules:
 
 _FIELDS_C = set(Rules.__dataclass_fields__)
 _FIELDS_D = set(DecisionRules.__dataclass_fields__)
+_SHARES = {"agreement_threshold", "group_floor", "threshold", "quorum_share"}
+# The old percentage form rounded to two decimals of a percent: ±1/20000 of a share.
+_FORM_ROUNDING = Fraction(1, 20000)
+
+
+def stored_share(value: Any) -> Fraction:
+    """Read a stored share: exact text as it is; a float (rules written before shares
+    were exact, e.g. in an old bundle) as the simple fraction (denominator ≤ 12) it was
+    rounded from, if any — 0.6667 is 2/3, as migration 0016 restores it."""
+    if isinstance(value, float):
+        written = Fraction(repr(value))
+        for denominator in range(1, 13):
+            simple = Fraction(round(written * denominator), denominator)
+            if abs(written - simple) <= _FORM_ROUNDING:
+                return simple
+    return as_share(value)
 
 
 def rules_of(*, db: Session, workshop: Workshop) -> WorkshopRules:
