@@ -3,11 +3,11 @@ note the next draft of the record prints; finalised records are not touched."""
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 
+import sqlalchemy as sa
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from workshop.assessments.service import build_content, create_record
 from workshop.db import Database, utcnow
@@ -36,9 +36,14 @@ LEGACY = {
 }
 
 
-def test_rounded_shares_are_restored_and_noted(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url)
+RULES = sa.table("voting_rules", sa.column("workshop_id", sa.Integer), sa.column("rules", sa.JSON))
+RECORDS = sa.table("assessment_record", sa.column("id", sa.Integer), sa.column("content", sa.JSON))
+
+
+def test_rounded_shares_are_restored_and_noted(settings):
+    """On the test database (SQLite, or PostgreSQL when configured): rules made at head,
+    downgraded to 0013, overwritten with what the old form stored, upgraded again."""
+    url = settings.resolved_database_url()
     database = Database(url)
     with database.unit_of_work() as db:
         ws = make_workshop(db, stage="closed")
@@ -50,22 +55,17 @@ def test_rounded_shares_are_restored_and_noted(tmp_path):
     command.downgrade(alembic_config(url), "0013")
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE voting_rules SET rules = :r WHERE workshop_id = :w"),
-            {"r": json.dumps(LEGACY), "w": ws_id},
-        )
+        conn.execute(RULES.update().where(RULES.c.workshop_id == ws_id).values(rules=LEGACY))
         frozen = conn.execute(
-            text("SELECT content FROM assessment_record WHERE id = :i"), {"i": final_id}
+            sa.select(RECORDS.c.content).where(RECORDS.c.id == final_id)
         ).scalar_one()
     upgrade(url)
     with engine.connect() as conn:
-        stored = json.loads(
-            conn.execute(
-                text("SELECT rules FROM voting_rules WHERE workshop_id = :w"), {"w": ws_id}
-            ).scalar_one()
-        )
+        stored = conn.execute(
+            sa.select(RULES.c.rules).where(RULES.c.workshop_id == ws_id)
+        ).scalar_one()
         after = conn.execute(
-            text("SELECT content FROM assessment_record WHERE id = :i"), {"i": final_id}
+            sa.select(RECORDS.c.content).where(RECORDS.c.id == final_id)
         ).scalar_one()
     engine.dispose()
     assert stored["consensus"]["agreement_threshold"] == "2/3"
