@@ -3,6 +3,7 @@ properties that must hold over any table of votes (hypothesis)."""
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 import pytest
@@ -29,6 +30,7 @@ from workshop.proposals.consensus import (
     significant_majority,
     support_share,
 )
+from workshop.proposals.rules import WorkshopRules, form_share
 
 G = GroupCounts
 
@@ -307,3 +309,42 @@ def test_a_share_shown_by_the_form_reads_back_unchanged(share):
     assert parse_share(text) == share
     # Any number of saves: the shown text of the read value is the same text.
     assert share_text(parse_share(share_text(parse_share(text)))) == text
+
+
+shares = st.fractions(min_value=Fraction(1, 2), max_value=1, max_denominator=10**4)
+
+
+@settings(max_examples=200)
+@given(
+    st.builds(
+        WorkshopRules,
+        consensus=st.builds(
+            Rules,
+            agreement_threshold=shares,
+            group_min_voters=st.integers(1, 9),
+            group_floor=shares,
+            quorum=st.integers(0, 50),
+        ),
+        decision=st.builds(
+            DecisionRules,
+            basis=st.sampled_from(["cast", "present", "members"]),
+            threshold=shares,
+            members=st.integers(0, 500),
+            quorum_share=shares,
+        ),
+    )
+)
+def test_rules_stored_and_shown_come_back_unchanged(rules):
+    """Stored as JSON and read back, and each share shown in the form and typed back in:
+    the same rules, however many times."""
+    again = rules
+    for _ in range(3):
+        again = WorkshopRules.from_json(json.loads(json.dumps(again.to_json())))
+    assert again == rules
+    for share in (
+        rules.consensus.agreement_threshold,
+        rules.consensus.group_floor,
+        rules.decision.threshold,
+        rules.decision.quorum_share,
+    ):
+        assert form_share(share_text(share)) == share
