@@ -2,7 +2,7 @@
 
     python scripts/i18n_sync.py            # report keys missing from either catalog
     python scripts/i18n_sync.py --fold     # fold workshop/messages/*.py dicts into the
-                                           # catalogs, empty those dicts, compile .mo
+                                           # catalogs and empty those dicts
     python scripts/i18n_sync.py --check    # exit 1 if anything is missing or mismatched
 
 Keys used in code and templates are found with Babel's extractors (keywords `_`, `t` and
@@ -19,7 +19,6 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,8 +71,7 @@ def write_catalog(locale: str, texts: dict[str, str]) -> None:
     catalog.creation_date = catalog.revision_date = FIXED_DATE
     with path.open("wb") as fh:
         write_po(fh, catalog, width=0, omit_header=False, sort_output=True)
-    with path.with_suffix(".mo").open("wb") as fh:
-        write_mo(fh, catalog)
+    # No .mo: workshop/i18n.py reads the .po in memory.
 
 
 def area_modules() -> list:

@@ -1,8 +1,10 @@
 """Every user-facing string through gettext catalogs (Babel): zh-CN first, English second.
 
 Message ids are stable keys (`login.title`, `label.asset_class.ecological`); the text per
-locale lives in `workshop/locale/<locale>/LC_MESSAGES/messages.po`, compiled to `.mo`
-(shipped, and recompiled on import when a `.po` is newer or the `.mo` is missing).
+locale lives in `workshop/locale/<locale>/LC_MESSAGES/messages.po`, read with Babel into a
+`babel.support.Translations` in memory at import. Nothing is ever written into the
+package directory (an installed package may be read-only), and no `.mo` is shipped or
+tracked: a `.mo` is used only when its `.po` is absent.
 
 `t(key, **params)` formats a message in the current request's locale (a contextvar set by
 `LocaleMiddleware`); `label(kind, value)` names a domain value. Strings that later branches
@@ -12,13 +14,17 @@ staged on top of the catalogs until `scripts/i18n_sync.py` folds them in.
 
 from __future__ import annotations
 
-import gettext
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
 DEFAULT_LOCALE = "zh-CN"
 LOCALES = ("zh-CN", "en")
@@ -48,34 +54,38 @@ def normalise(value: str | None) -> str | None:
     return None
 
 
-def _compile(po: Path, mo: Path) -> dict[str, str]:
-    """Compile a .po to .mo (best effort: a read-only install keeps it in memory)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as fh:
-        catalog = read_po(fh)
-    try:
-        with mo.open("wb") as fh:
-            write_mo(fh, catalog)
-    except OSError:
-        pass
-    return {m.id: m.string for m in catalog if m.id and m.string}
+def load_translations(locale: str) -> tuple[Translations, dict[str, str]]:
+    """Return one locale's `Translations` and its key -> text, read from the `.po` in
+    memory (no file is written); a lone `.mo` is read as it is. Empty when neither."""
+    folder = LOCALE_DIR / babel_name(locale) / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if po.exists():
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=babel_name(locale), domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        texts = {m.id: m.string for m in catalog if isinstance(m.id, str) and m.id and m.string}
+        return Translations(buffer, domain=DOMAIN), texts
+    if mo.exists():
+        with mo.open("rb") as fh:
+            translations = Translations(fh, domain=DOMAIN)
+        with mo.open("rb") as fh:
+            texts = {
+                m.id: m.string
+                for m in read_mo(fh)
+                if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+            }
+        return translations, texts
+    return Translations(domain=DOMAIN), {}
 
 
 def load_catalog(locale: str) -> dict[str, str]:
-    """Return key -> text for one locale from its compiled catalog."""
-    folder = LOCALE_DIR / babel_name(locale) / "LC_MESSAGES"
-    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if not po.exists() and not mo.exists():
-        return {}
-    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-        return _compile(po, mo)
-    with mo.open("rb") as fh:
-        translations = gettext.GNUTranslations(fh)
-    return {k: v for k, v in translations._catalog.items() if isinstance(k, str) and k}
+    """Return key -> text for one locale (see `load_translations`)."""
+    return load_translations(locale)[1]
 
 
+TRANSLATIONS: dict[str, Translations] = {}
 MESSAGES: dict[str, dict[str, str]] = {}
 
 
@@ -101,7 +111,7 @@ def reload() -> None:
     from workshop.messages import AREAS
 
     for locale in LOCALES:
-        catalog = load_catalog(locale)
+        TRANSLATIONS[locale], catalog = load_translations(locale)
         for area in AREAS:
             catalog.update(_staged(area, locale))
         MESSAGES[locale] = catalog

@@ -263,8 +263,9 @@ def test_consensus_by_proposal_reads_groups_from_the_vote_rows(db):
     assert result[a.id].verdict is Verdict.CONTESTED
     assert result[a.id].dissenting_groups == ("商户",)
     assert result[a.id].agreement == pytest.approx(5 / 7)
-    # b: everyone → consensus; Pol.is (5/6)·(4/5) = 2/3.
+    # b: everyone → consensus; Pol.is (5/6)·(4/5) = 2/3 for the two groups that voted,
+    # times ½ for each of the four offered groups nobody voted in: 2/3 / 16 = 1/24.
     assert result[b.id].verdict is Verdict.CONSENSUS
-    assert result[b.id].polis == pytest.approx(2 / 3)
+    assert result[b.id].polis == pytest.approx(1 / 24)
     # c: nobody supports it: 0 of 7 → contested (agreement 0).
     assert result[c.id].verdict is Verdict.CONTESTED and result[c.id].agreement == 0

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from workshop import i18n
 from workshop.i18n import MESSAGES, label, placeholders, t, use_locale
@@ -86,33 +85,82 @@ def test_fold_moves_staged_area_strings_into_the_catalogs(tmp_path, monkeypatch)
         i18n.reload()
 
 
-def test_a_missing_mo_is_compiled_from_the_po(tmp_path, monkeypatch):
-    """A clean checkout without .mo files still works: they are compiled on import."""
+def test_catalogs_are_read_from_the_po_in_memory_without_writing_a_file(tmp_path, monkeypatch):
+    """A clean checkout has no .mo: the .po is read into Babel Translations in memory and
+    nothing is written beside it (an installed package may be read-only)."""
     locale_dir = tmp_path / "locale"
-    shutil.copytree(i18n.LOCALE_DIR, locale_dir)
-    for mo in locale_dir.rglob("*.mo"):
-        mo.unlink()
+    shutil.copytree(i18n.LOCALE_DIR, locale_dir, ignore=shutil.ignore_patterns("*.mo"))
+    before = sorted(p.relative_to(locale_dir) for p in locale_dir.rglob("*"))
+    locale_dir.chmod(0o555)
+    for folder in locale_dir.rglob("*"):
+        if folder.is_dir():
+            folder.chmod(0o555)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale_dir)
-    catalog = i18n.load_catalog("en")
-    assert catalog["login.title"] == "Planner login"
-    assert (locale_dir / "en" / "LC_MESSAGES" / "messages.mo").exists()
-    assert i18n.load_catalog("en") == catalog  # now read from the compiled .mo
+    try:
+        translations, catalog = i18n.load_translations("en")
+        assert catalog["login.title"] == "Planner login"
+        assert translations.gettext("login.title") == "Planner login"
+        assert translations.gettext("label.group.none") == "No group"
+    finally:
+        for folder in [locale_dir, *locale_dir.rglob("*")]:
+            if folder.is_dir():
+                folder.chmod(0o755)
+    assert sorted(p.relative_to(locale_dir) for p in locale_dir.rglob("*")) == before
 
 
-@pytest.mark.parametrize(
-    ("tag", "expected"),
-    [("zh-CN", "zh-CN"), ("zh_TW", "zh-CN"), ("en-GB", "en"), ("EN", "en"), ("fr", None)],
-)
-def test_language_tags_are_normalised(tag, expected):
-    assert i18n.normalise(tag) == expected
+def test_a_po_edited_after_a_stale_mo_wins(tmp_path, monkeypatch):
+    """A leftover .mo from an older checkout is never read while its .po is there."""
+    locale_dir = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale_dir, ignore=shutil.ignore_patterns("*.mo"))
+    folder = locale_dir / "en" / "LC_MESSAGES"
+    (folder / "messages.mo").write_bytes(b"not a catalog")
+    po = folder / "messages.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace(
+            'msgstr "Planner login"', 'msgstr "Planner sign-in"'
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale_dir)
+    assert i18n.load_catalog("en")["login.title"] == "Planner sign-in"
+    assert (folder / "messages.mo").read_bytes() == b"not a catalog"
 
 
-def test_t_and_label_follow_the_current_locale():
-    assert t("login.title") == "规划师登录"
-    assert label("asset_class", "ecological") == "生态资产"
-    with use_locale("en"):
-        assert t("login.title") == "Planner login"
-        assert label("asset_class", "ecological") == "Ecological"
-        assert label("asset_class", "unknown") == "unknown"
-        assert t("no.such.key") == "no.such.key"
-    assert t("login.title", "en") == "Planner login"
+def test_importing_and_running_the_app_writes_nothing_under_the_package(tmp_path):
+    """Import the package, build the app, render pages in both languages, in a fresh
+    interpreter: no file under workshop/ is created, removed or modified."""
+    package = ROOT / "workshop"
+
+    def snapshot() -> dict[str, tuple[int, int]]:
+        return {
+            str(p.relative_to(package)): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in package.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+
+    before = snapshot()
+    script = (
+        "from starlette.testclient import TestClient\n"
+        "from workshop.app import create_app\n"
+        "with TestClient(create_app()) as c:\n"
+        "    for lang in ('zh-CN', 'en'):\n"
+        "        assert c.get('/login', params={'lang': lang}).status_code == 200\n"
+        "        assert c.get('/join', params={'lang': lang}).status_code == 200\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "WORKSHOP_DATA_DIR": str(tmp_path / "data"),
+        "WORKSHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert snapshot() == before

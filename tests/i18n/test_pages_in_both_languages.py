@@ -126,7 +126,7 @@ def test_record_content_is_chinese_even_when_closed_from_an_english_screen(
     ws_id = _closed_workshop(client, planner_client, database)
     report = planner_client.get(f"/console/workshops/{ws_id}/report.html")
     assert "商户" in report.text and "满意" in report.text
-    assert "Satisfied" not in report.text and "Not given" not in report.text
+    assert "Satisfied" not in report.text and "No group" not in report.text
 
 
 def test_domain_error_in_english_as_json_and_as_page(client):

@@ -100,7 +100,7 @@ def test_docx_and_pdf_carry_the_same_headings_and_numbers(content: dict) -> None
         "选票来源：平板12张，纸质5张，协助投票1张。",
         "10/5/3",
         "未通过",
-        "商户的赞成比例低于群体底线",
+        "商户的赞成未达到群体底线",
         "ab" * 32,
         "三年内完成黄葛树广场改造",
         "李建筑",

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from workshop.proposals.models import ModerationEvent, Proposal, Vote, VotingRound, VotingRules
+from workshop.proposals.rules import rules_of
+from workshop.workshops.models import Workshop
 
 from ..factories import make_workshop
 from ..web.helpers import join, text_of
@@ -163,11 +169,11 @@ def test_console_panel_and_rules_form(planner_client, database):
         "dots_total": "6",
         "dots_per_proposal": "2",
         "basis": "present",
-        "threshold_pct": "66.67",
+        "threshold": "2/3",
         "members": "50",
-        "quorum_share_pct": "50",
-        "agreement_pct": "70",
-        "group_floor_pct": "50",
+        "quorum_share": "50%",
+        "agreement": "0.7",
+        "group_floor": "1/2",
         "group_min_voters": "3",
         "quorum": "8",
     }
@@ -180,6 +186,65 @@ def test_console_panel_and_rules_form(planner_client, database):
         assert stored["consensus"]["quorum"] == 8
     panel = planner_client.get(f"{base}/voting/_panel").text
     assert 'name="members" min="0" value="50"' in panel
+    assert 'name="threshold" maxlength="32" required value="2/3"' in panel
+    assert 'name="agreement" maxlength="32" required value="7/10"' in panel
+
+
+def test_saving_the_rules_form_as_shown_leaves_the_rules_unchanged(planner_client, database):
+    """The issue: the form showed 66.67 and stored 0.6667, so 2/3 drifted on every save."""
+    ws_id, _code, _ids = _voting(database, planner_client.planner)
+    base = f"/console/workshops/{ws_id}"
+    with database.unit_of_work(write=False) as s:
+        ws = s.get(Workshop, ws_id)
+        before = rules_of(db=s, workshop=ws)
+    assert before.consensus.agreement_threshold == Fraction(2, 3)
+    for _ in range(3):
+        panel = planner_client.get(f"{base}/voting/_panel").text
+        rules_form = panel[panel.index(f'action="{base}/rules"') :]
+        rules_form = rules_form[: rules_form.index("</form>")]
+        shown = dict(re.findall(r'name="(\w+)"[^>]*? value="([^"]*)"', rules_form))
+        shown.update(re.findall(r'<select name="(\w+)">.*?value="(\w+)" selected', rules_form))
+        assert shown["agreement"] == "2/3"
+        shown.pop("csrf_token", None)
+        assert planner_client.post(f"{base}/rules", data=shown).status_code == 200
+    with database.unit_of_work(write=False) as s:
+        ws = s.get(Workshop, ws_id)
+        assert rules_of(db=s, workshop=ws) == before
+        stored = s.get(VotingRules, ws_id).rules
+    assert stored["consensus"]["agreement_threshold"] == "2/3"
+    assert stored["decision"]["threshold"] == "1/2"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("agreement", "abc", "比例请填写分数"),
+        ("threshold", "3/2", "比例请填写分数"),
+        ("group_floor", "0", "比例请填写分数"),
+        ("agreement", "2/5", "共识所需的赞成比例不能低于 1/2"),
+    ],
+)
+def test_bad_shares_in_the_rules_form_are_refused(planner_client, database, field, value, message):
+    ws_id, _code, _ids = _voting(database, planner_client.planner)
+    form = {
+        "method": "approval",
+        "dots_total": "5",
+        "dots_per_proposal": "3",
+        "basis": "cast",
+        "threshold": "1/2",
+        "members": "0",
+        "quorum_share": "1/2",
+        "agreement": "2/3",
+        "group_floor": "1/2",
+        "group_min_voters": "3",
+        "quorum": "5",
+    }
+    r = planner_client.post(
+        f"/console/workshops/{ws_id}/rules", data=form | {field: value}, headers=HX
+    )
+    assert r.status_code == 422 and message in r.text
+    with database.unit_of_work(write=False) as s:
+        assert s.get(VotingRules, ws_id) is None
 
 
 def test_author_withdraws_from_the_tablet(client, planner_client, database):

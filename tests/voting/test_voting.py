@@ -98,15 +98,25 @@ def test_agree_disagree_pass_tally_decision_and_verdict(db):
     by_id = {r.proposal_id: r for r in rows}
     ra, rb = by_id[a.id], by_id[b.id]
     assert voters == 6
-    # a: 3 agree, 2 disagree, 1 pass → agreement 3/5 = 60 %; passes votes cast (3 > 2).
+    # a: 3 agree, 2 disagree, 1 pass → agreement 3/6 = 50 % (the pass counts, as in
+    # Pol.is); the decision rule leaves the abstention out: votes cast 3 > 2, passed.
     assert (ra.agree, ra.disagree, ra.passes) == (3, 2, 1)
-    assert ra.agreement == pytest.approx(0.6)
+    assert ra.agreement == pytest.approx(0.5)
     assert (ra.yes, ra.no, ra.abstain) == (3, 2, 1) and ra.passed
-    # …but 商户 agree 0 of 2 sided (< 50 % with 3 voters) → contested, not consensus.
+    # …and 商户 agree 0 of 3 → contested, not consensus.
     assert ra.assessment.verdict is Verdict.CONTESTED
     assert ra.assessment.dissenting_groups == ("商户",)
-    # Pol.is: 老年 (3+1)/(3+2) = 0.8; 商户 (0+1)/(3+2) = 0.2 → 0.16.
-    assert ra.assessment.polis == pytest.approx(0.16)
+    # Pol.is over all six offered groups: 老年 (3+1)/(3+2) = 0.8; 商户 (0+1)/(3+2) = 0.2;
+    # the four silent groups ½ each → 0.16 / 16 = 0.01.
+    assert ra.assessment.polis == pytest.approx(0.01)
+    assert [g.group for g in ra.assessment.groups] == [
+        "老年居民",
+        "中青年居民",
+        "青少年",
+        "商户",
+        "物业",
+        "社区两委",
+    ]
     # b: 5 agree, 1 disagree → 5/6 ≥ 2/3, 商户 2 of 3 → consensus; ranks first.
     assert rb.assessment.verdict is Verdict.CONSENSUS and rb.rank == 1 and ra.rank == 2
     assert service.consensus_by_proposal(db=db, workshop=ws)[a.id] == ra.assessment

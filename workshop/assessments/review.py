@@ -207,6 +207,8 @@ def compare(verdict: str, reviews: Sequence[dict]) -> tuple[list[str], bool]:
             disagree = True
         if no and not (yes or cond):
             out.append(t("review.contested_not_feasible", who=no))
+    elif verdict == "no_clear_opinion":
+        out.append(t("review.no_clear_opinion"))
     else:
         out.append(t("review.insufficient"))
     return out, disagree

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections import Counter
+from fractions import Fraction
 from typing import Any
 
 from shapely.geometry import shape
@@ -21,9 +22,14 @@ from workshop.assets.service import ASSET_CLASSES, assets_of, counts_by_class
 from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.db import utcnow
 from workshop.errors import NotFound
-from workshop.i18n import REPORT_LOCALE, label, use_locale
+from workshop.i18n import REPORT_LOCALE, label, t, use_locale
 from workshop.proposals.audit import vote_chain_head
-from workshop.proposals.consensus import Assessment
+from workshop.proposals.consensus import (
+    NO_GROUP,
+    SIGNIFICANCE_MIN_SAMPLE,
+    Assessment,
+    share_text,
+)
 from workshop.proposals.rounds import current_round
 from workshop.proposals.rules import rules_of
 from workshop.proposals.service import consensus_by_proposal, tally
@@ -44,6 +50,9 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 # Keys the planner edits; regenerating the numbers keeps them.
 PLANNER_KEYS = ("findings", "recommendations", "goals", "meeting")
+# The consensus definitions a record's verdicts follow (docs/consensus.md); 1 (absent):
+# passes outside agreement, silent groups dropped, no group counted as a group.
+CONSENSUS_DEFINITIONS = 2
 
 
 def build_content(*, db: Session, workshop: Workshop) -> dict:
@@ -111,17 +120,27 @@ def _build_content(*, db: Session, workshop: Workshop) -> dict:
             "method_label": label("method", method),
             "voters": voters,
             "rules": {
-                "agreement_threshold": round(rules.consensus.agreement_threshold, 4),
+                # Floats for the pages that print percentages; the exact share beside.
+                "agreement_threshold": _share(rules.consensus.agreement_threshold),
+                "agreement_threshold_exact": share_text(rules.consensus.agreement_threshold),
                 "group_min_voters": rules.consensus.group_min_voters,
-                "group_floor": rules.consensus.group_floor,
+                "group_floor": _share(rules.consensus.group_floor),
+                "group_floor_exact": share_text(rules.consensus.group_floor),
                 "quorum": rules.consensus.quorum,
+                "significance_min_sample": SIGNIFICANCE_MIN_SAMPLE,
+                # 2: passes count in agreement, "no clear opinion", groups as offered
+                # (docs/consensus.md). Records without it used the first definitions.
+                "definitions": CONSENSUS_DEFINITIONS,
             },
+            "rules_notes": [_rules_note(n) for n in rules.notes],
             "decision_rule": {
                 "basis": rules.decision.basis,
                 "basis_label": label("basis", rules.decision.basis),
-                "threshold": round(rules.decision.threshold, 4),
+                "threshold": _share(rules.decision.threshold),
+                "threshold_exact": share_text(rules.decision.threshold),
                 "members": rules.decision.members,
-                "quorum_share": round(rules.decision.quorum_share, 4),
+                "quorum_share": _share(rules.decision.quorum_share),
+                "quorum_share_exact": share_text(rules.decision.quorum_share),
             },
         },
         "proposals": [
@@ -246,8 +265,65 @@ def _consensus(result: Assessment) -> dict:
         "agreement": rounded(result.agreement),
         "consensus_polis": rounded(result.polis),
         "consensus_normalised": rounded(result.normalised),
+        # None: fewer voters than the minimum sample (「样本太少」), nothing claimed.
         "significant": result.significant,
         "dissenting_groups": list(result.dissenting_groups),
+        # Every offered group, then residents with no group as their own line.
+        "groups": [
+            {
+                "group": g.group,
+                "label": g.group if g.group != NO_GROUP else label("group", "none"),
+                "no_group": g.group == NO_GROUP,
+                "agree": g.agree,
+                "disagree": g.disagree,
+                "passes": g.passed,
+            }
+            for g in result.groups
+        ],
+    }
+
+
+def _share(value: Fraction) -> float:
+    return round(float(value), 4)
+
+
+def _rules_note(note: dict) -> str:
+    """A note stored with the rules (migration 0016) as the record prints it."""
+    if note.get("key") != "threshold_restored":
+        return str(note.get("text") or "")
+    return t(
+        "assessment.rules_migrated",
+        at=str(note.get("at") or "")[:10],
+        field=label("rules_field", str(note.get("field"))),
+        old=note.get("from"),
+        new=note.get("to"),
+    )
+
+
+def consensus_changes(previous: dict, fresh: dict) -> dict:
+    """Say what a new draft's verdicts change against the last final version: whether
+    the consensus definitions changed, and each proposal whose verdict differs."""
+    old_rules = (previous.get("voting") or {}).get("rules") or {}
+    before = {
+        p.get("proposal_id"): p
+        for p in previous.get("proposals") or []
+        if isinstance(p, dict) and p.get("proposal_id") is not None
+    }
+    items = []
+    for p in fresh.get("proposals") or []:
+        old = before.get(p.get("proposal_id"))
+        if old is not None and old.get("verdict") != p.get("verdict"):
+            items.append(
+                {
+                    "title": p.get("title"),
+                    "before": old.get("verdict_label") or old.get("verdict"),
+                    "after": p.get("verdict_label"),
+                }
+            )
+    return {
+        "since_version": (previous.get("finalised") or {}).get("version"),
+        "definitions_changed": old_rules.get("definitions") != CONSENSUS_DEFINITIONS,
+        "items": items,
     }
 
 

@@ -20,6 +20,7 @@ from workshop.assessments.review import facilitator_dicts, require_lead, review_
 from workshop.assessments.service import (
     PLANNER_KEYS,
     build_content,
+    consensus_changes,
     latest_record,
 )
 from workshop.db import utcnow
@@ -130,6 +131,13 @@ def edit_record(
     return draft
 
 
+def last_final(*, db: Session, workshop: Workshop) -> AssessmentRecord | None:
+    stmt = select(AssessmentRecord).where(
+        AssessmentRecord.workshop_id == workshop.id, AssessmentRecord.finalised_at.is_not(None)
+    )
+    return db.scalar(stmt.order_by(AssessmentRecord.version.desc()).limit(1))
+
+
 def regenerate(*, db: Session, workshop: Workshop, planner: Planner) -> AssessmentRecord:
     """Recompute the numbers from the workshop into the draft, keeping the planner's text."""
     require_lead(workshop, planner)
@@ -139,6 +147,10 @@ def regenerate(*, db: Session, workshop: Workshop, planner: Planner) -> Assessme
         if key in draft.content:
             fresh[key] = draft.content[key]
     fresh["workshop"]["place"] = fresh["meeting"].get("place", fresh["workshop"]["place"])
+    final = last_final(db=db, workshop=workshop)
+    if final is not None:
+        # Final versions stay as they were (evidence); the new draft says what differs.
+        fresh["consensus_changes"] = consensus_changes(final.content, fresh)
     draft.content = fresh
     db.flush()
     return draft

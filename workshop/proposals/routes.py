@@ -26,7 +26,7 @@ from workshop.i18n import t
 from workshop.proposals import service, views
 from workshop.proposals.consensus import DecisionRules, Rules
 from workshop.proposals.models import Vote
-from workshop.proposals.rules import WorkshopRules
+from workshop.proposals.rules import WorkshopRules, form_share
 from workshop.templating import go_to, is_htmx, partial_or_back, render
 from workshop.workshops.models import Participant, Workshop
 
@@ -304,26 +304,28 @@ def save_rules(
     dots_total: Annotated[int, Form()],
     dots_per_proposal: Annotated[int, Form()],
     basis: Annotated[str, Form(max_length=16)],
-    threshold_pct: Annotated[float, Form()],
+    threshold: Annotated[str, Form(max_length=32)],
     members: Annotated[int, Form()],
-    quorum_share_pct: Annotated[float, Form()],
-    agreement_pct: Annotated[float, Form()],
-    group_floor_pct: Annotated[float, Form()],
+    quorum_share: Annotated[str, Form(max_length=32)],
+    agreement: Annotated[str, Form(max_length=32)],
+    group_floor: Annotated[str, Form(max_length=32)],
     group_min_voters: Annotated[int, Form()],
     quorum: Annotated[int, Form()],
 ) -> Response:
+    """Shares are typed as fractions, decimals or percentages ("2/3", "0.6", "60%") and
+    stored exactly: the form shows them back as they are stored (2/3 stays 2/3)."""
     rules = WorkshopRules(
         consensus=Rules(
-            agreement_threshold=agreement_pct / 100,
+            agreement_threshold=form_share(agreement),
             group_min_voters=group_min_voters,
-            group_floor=group_floor_pct / 100,
+            group_floor=form_share(group_floor),
             quorum=quorum,
         ),
         decision=DecisionRules(
             basis=basis,
-            threshold=threshold_pct / 100,
+            threshold=form_share(threshold),
             members=members,
-            quorum_share=quorum_share_pct / 100,
+            quorum_share=form_share(quorum_share),
         ),
         method=method,
         dots_total=dots_total,

@@ -9,6 +9,7 @@ vote on a merged duplicate. Hidden and withdrawn proposals are not shown or coun
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workshop.proposals.consensus import (
+    NO_GROUP,
     Assessment,
     Decision,
     GroupCounts,
@@ -189,9 +191,11 @@ def tally(
     present = db.scalar(
         select(func.count()).select_from(Participant).where(Participant.workshop_id == workshop.id)
     )
-    group_voters: dict[str, int] = defaultdict(int)
+    offered = offered_groups(workshop, groups.values())
+    group_voters: dict[str, int] = dict.fromkeys(offered, 0)
     for person in voter_ids:
-        group_voters[groups[person]] += 1
+        group = groups[person] or NO_GROUP
+        group_voters[group] = group_voters.get(group, 0) + 1
     by_target: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (target, person), value in votes.items():
         by_target[target].append((person, value))
@@ -203,13 +207,14 @@ def tally(
         disagree = sum(1 for _, v in mine if v < 0)
         passes = sum(1 for _, v in mine if v == 0) if method == "agree" else 0
         dots = sum(v for _, v in mine) if method == "dots" else 0
-        counts = _group_counts(method, mine, groups, group_voters)
+        counts = _group_counts(method, mine, groups, group_voters, offered)
+        assessment = assess(counts, rules.consensus)
         if method == "agree":
             yes, no, abstain = agree, disagree, passes
-            agreement = agree / (agree + disagree) if agree + disagree else None
         else:
             yes, no, abstain = agree, voters - agree, 0
-            agreement = agree / voters if voters else None
+        # The consensus agreement: agree ÷ everyone who voted on it, passes included.
+        agreement = assessment.agreement
         unranked.append(
             TallyRow(
                 p.id,
@@ -225,7 +230,7 @@ def tally(
                 passes=passes,
                 agreement=agreement,
                 decision=decide(yes, no, abstain, present or 0, rules.decision),
-                assessment=assess(counts, rules.consensus),
+                assessment=assessment,
                 by_source=_count_sources(
                     [(p.id, person) for person, v in mine if method == "agree" or v > 0],
                     sources,
@@ -246,27 +251,42 @@ def _with_rank(row: TallyRow, rank: int) -> TallyRow:
     return replace(row, rank=rank)
 
 
+def offered_groups(workshop: Workshop, chosen: Iterable[str | None] = ()) -> list[str]:
+    """Every group the consensus numbers run over: the groups the workshop offers, then
+    any other group a voter chose (a group removed from the offer after residents chose
+    it stays). Never NO_GROUP: residents with no group are their own line."""
+    names = [g for g in (workshop.resident_groups or []) if isinstance(g, str) and g]
+    extra = sorted({g for g in chosen if isinstance(g, str) and g} - set(names))
+    return list(dict.fromkeys(names)) + extra
+
+
 def _group_counts(
     method: str,
     mine: list[tuple[int, int]],
     groups: dict[int, str],
     group_voters: dict[str, int],
+    offered: list[str],
 ) -> list[GroupCounts]:
-    """Per-group counts for one proposal (DESIGN.md §3: for approval and dots, agree is
-    a supporter and n_g the group's voters in the round)."""
+    """Per-group counts for one proposal: every offered group (zeros when silent), then
+    residents with no group when any voted (docs/consensus.md: for approval and dots,
+    agree is a supporter and n_g the group's voters in the round)."""
+    agg: dict[str, list[int]] = {g: [0, 0, 0] for g in offered}
     if method == "agree":
-        agg: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for person, v in mine:
-            agg[groups[person]][0 if v > 0 else 1 if v < 0 else 2] += 1
-        return [GroupCounts(g, a, d, s) for g, (a, d, s) in sorted(agg.items())]
-    supporters: dict[str, int] = defaultdict(int)
-    for person, v in mine:
-        if v > 0:
-            supporters[groups[person]] += 1
-    return [
-        GroupCounts(g, agree=supporters[g], disagree=n - supporters[g])
-        for g, n in sorted(group_voters.items())
-    ]
+            counts = agg.setdefault(groups[person] or NO_GROUP, [0, 0, 0])
+            counts[0 if v > 0 else 1 if v < 0 else 2] += 1
+    else:
+        for g, n in group_voters.items():
+            agg.setdefault(g, [0, 0, 0])[1] = n
+        for person, v in mine:
+            if v > 0:
+                counts = agg[groups[person] or NO_GROUP]
+                counts[0] += 1
+                counts[1] -= 1
+    lines = [GroupCounts(g, a, d, s) for g, (a, d, s) in agg.items() if g != NO_GROUP]
+    if NO_GROUP in agg and sum(agg[NO_GROUP]):
+        lines.append(GroupCounts(NO_GROUP, *agg[NO_GROUP]))
+    return lines
 
 
 def consensus_by_proposal(

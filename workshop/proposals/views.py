@@ -90,6 +90,10 @@ class Bar:
     figure: str
     detail: str
     segments: tuple[tuple[float, float, str], ...]
+    # The consensus verdict ("" without one) and 「样本太少」 below the minimum sample.
+    verdict: str = ""
+    verdict_key: str = ""
+    significance: str = ""
 
 
 def chart(rows: list[TallyRow], method: str, voters: int) -> list[Bar]:
@@ -115,8 +119,43 @@ def chart(rows: list[TallyRow], method: str, voters: int) -> list[Bar]:
             figure = t("projector.people_unit", n=r.supporters)
             segments = ((0.0, CHART_WIDTH * r.support_share, BAR_COLOUR),)
             detail = f"{r.support_share:.0%}"
-        bars.append(Bar(r.rank, r.title, r.proposal_id, figure, detail, segments))
+        verdict, key, significance = "", "", ""
+        if r.assessment is not None:
+            key = r.assessment.verdict.value
+            verdict = label("verdict", key)
+            if r.assessment.significant is None:
+                significance = t("projector.too_few")
+            elif r.assessment.significant:
+                significance = t("projector.significant")
+        bars.append(
+            Bar(
+                r.rank,
+                r.title,
+                r.proposal_id,
+                figure,
+                detail,
+                segments,
+                verdict=verdict,
+                verdict_key=key,
+                significance=significance,
+            )
+        )
     return bars
+
+
+def ungrouped_voters(*, db: Session, voting_round: VotingRound | None) -> int:
+    """How many residents with no group voted in the round (their own line)."""
+    if voting_round is None:
+        return 0
+    voted = select(Vote.participant_id).where(Vote.round_id == voting_round.id)
+    if voting_round.method != "agree":
+        voted = voted.where(Vote.value > 0)
+    stmt = (
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.id.in_(voted), func.coalesce(Participant.group, "") == "")
+    )
+    return db.scalar(stmt) or 0
 
 
 def projector(*, db: Session, workshop: Workshop) -> dict:
@@ -137,6 +176,7 @@ def projector(*, db: Session, workshop: Workshop) -> dict:
         "results_hidden": hidden,
         "bars": [] if hidden else chart(rows, method, voters),
         "chart_width": CHART_WIDTH,
+        "no_group_voters": 0 if hidden else ungrouped_voters(db=db, voting_round=voting_round),
         "newest_id": max((r.proposal_id for r in rows), default=0),
     }
 

@@ -569,6 +569,8 @@ def build(content: dict, *, for_pdf: bool = False) -> Document:  # noqa: C901, P
     notes = [
         t("report.method.support"),
         t("report.method.consensus"),
+        # Definitions 2 (docs/consensus.md): what a pass and "no group" mean.
+        *([t("report.method.verdicts")] if d(raw_voting.get("rules")).get("definitions") else []),
         t("report.method.satisfaction"),
         t("report.method.anonymous"),
         t("report.method.map"),
