@@ -120,9 +120,12 @@ def decision_rule_sentence(rules: DecisionRules) -> str:
     threshold = percent(rules.threshold)
     parts = []
     if (as_number(rules.threshold) or 0) <= 0.5:
-        parts.append(t("rule.more_than", basis=basis, threshold=threshold))
-        if rules.basis == "cast":
-            parts.append(t("rule.tie_fails"))
+        exact = (
+            t("rule.tie_fails")
+            if rules.basis == "cast" and as_number(rules.threshold) == 0.5
+            else t("rule.exact_fails", threshold=threshold)
+        )
+        parts.append(t("rule.more_than", basis=basis, threshold=threshold, exact=exact))
     else:
         parts.append(t("rule.at_least", basis=basis, threshold=threshold))
     if members:
