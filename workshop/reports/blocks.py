@@ -25,7 +25,7 @@ def t(key: str, **params: Any) -> str:
 @dataclass
 class Col:
     text: str
-    align: str = ""  # "", "num", "centre" or "keep" (no break inside words: group names)
+    align: str = ""  # "", "num" or "centre"
     width: int | None = None  # percent of the table width
 
 
@@ -60,6 +60,8 @@ class Document:
     figures: list[tuple[str, str]]
     blocks: list[Block]
     generated: str
+    # Names (resident groups) a line must never break inside: 中青年居民, not 中青年居/民.
+    keep: list[str] = field(default_factory=list)
 
 
 def cell(value: Any, **kw: Any) -> Cell:
@@ -67,9 +69,17 @@ def cell(value: Any, **kw: Any) -> Cell:
 
 
 def table(cols: list[Col], rows: list[list[Any]], foot: list[Any] | None = None) -> Block:
+    """A table; columns without a width share what the others leave (a fixed-layout table
+    in WeasyPrint would otherwise give them less)."""
+
     def as_cell(v: Any) -> Cell:
         return v if isinstance(v, Cell) else cell(v)
 
+    fixed = sum(c.width or 0 for c in cols)
+    free = [c for c in cols if not c.width]
+    if fixed and free:
+        share = max(100 - fixed, 10 * len(free)) // len(free)
+        cols = [c if c.width else Col(c.text, c.align, share) for c in cols]
     return Block(
         "table",
         cols=cols,

@@ -19,7 +19,7 @@ from workshop.reports.figure import asset_map_svg
 from workshop.reports.sections import SECTIONS
 from workshop.reports.sections.closing import rate_text
 from workshop.reports.sections.votes import ranked
-from workshop.reports.view import view
+from workshop.reports.view import d, lst, view
 
 
 def build(content: dict, *, for_pdf: bool = False) -> Document:
@@ -66,7 +66,22 @@ def _build(content: dict, *, for_pdf: bool) -> Document:
         ],
         blocks=blocks,
         generated=t("report.generated", at=v["generated_at"]),
+        keep=group_names(content, v),
     )
+
+
+def group_names(content: dict, v: dict) -> list[str]:
+    """Every resident group the report names (participation, representativeness, dissent)."""
+    names = {g["group"] for g in v["participation"]["groups"]}
+    names |= {
+        str(g.get("group"))
+        for g in lst(d(content.get("representativeness")).get("groups"))
+        if isinstance(g, dict) and g.get("group")
+    }
+    for p in ranked(content):
+        for key in ("dissenting_groups", "under_represented_groups"):
+            names |= {str(g) for g in lst(p.get(key)) if g}
+    return sorted(names)
 
 
 __all__ = ["Block", "Cell", "Col", "Document", "asset_map_svg", "build", "t"]

@@ -14,6 +14,7 @@ Input is the plain content dict of an assessment record (see
 
 from __future__ import annotations
 
+import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.outcome import DASH, percent
@@ -45,8 +46,23 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["percent"] = percent
+    env.filters["nobr"] = nobr
     env.filters["or_dash"] = lambda v: DASH if v is None or v == "" else v
     return env
+
+
+def keep_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern matching any of `words` (escaped, longest first), or None."""
+    names = sorted({str(escape(w)) for w in words if len(w) > 1}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def nobr(text: object, pattern: re.Pattern[str] | None) -> Markup:
+    """Escape `text` and wrap each kept word in a span no line may break inside."""
+    escaped = escape(text)
+    if pattern is None:
+        return escaped
+    return Markup(pattern.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', escaped))
 
 
 def report_html(content: dict, *, for_pdf: bool = False) -> str:
@@ -56,11 +72,13 @@ def report_html(content: dict, *, for_pdf: bool = False) -> str:
     the language of the screen that asked for it."""
     font_stack = PDF_FONT_STACK if for_pdf else HTML_FONT_STACK
     with use_locale(REPORT_LOCALE):
+        doc = model.build(content, for_pdf=for_pdf)
         return (
             _env()
             .get_template("reports/consensus.html")
             .render(
-                doc=model.build(content, for_pdf=for_pdf),
+                doc=doc,
+                keep=keep_pattern(doc.keep),
                 for_pdf=for_pdf,
                 font_stack=Markup(font_stack),
                 font_faces=[

@@ -51,7 +51,7 @@ def participation(content: dict, v: dict) -> list[Block]:
         blocks.append(
             table(
                 [
-                    Col(t("report.col.group"), "keep"),
+                    Col(t("report.col.group")),
                     Col(t("report.col.people"), "num", 20),
                     Col(t("report.col.share"), "num", 20),
                 ],
@@ -70,13 +70,13 @@ def participation(content: dict, v: dict) -> list[Block]:
         Block("p", t("report.representativeness_intro", margin=percent(rep.get("margin")))),
         table(
             [
-                Col(t("report.col.group"), "keep"),
+                Col(t("report.col.group")),
                 Col(t("report.col.population"), "num", 12),
                 Col(t("report.col.population_share"), "num", 13),
                 Col(t("report.col.participants"), "num", 12),
                 Col(t("report.col.participant_share"), "num", 13),
                 Col(t("report.col.gap"), "num", 11),
-                Col(t("report.col.represented"), "keep", 14),
+                Col(t("report.col.represented"), width=14),
             ],
             [
                 [
