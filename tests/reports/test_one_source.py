@@ -204,3 +204,40 @@ def test_percent_rounds_half_up_everywhere() -> None:
     assert percent(0.125, 0) == "13%"
     assert percent(-0.0001) == "0.0%"
     assert percent(None) == "—" and percent("x") == "—" and percent(True) == "—"
+
+
+def test_rule_sentences_follow_the_rule_that_decides() -> None:
+    from workshop.i18n import use_locale
+    from workshop.outcome import decision_rule_sentence
+    from workshop.proposals.consensus import DecisionRules, decide
+
+    with use_locale("zh-CN"):
+        cast = decision_rule_sentence(DecisionRules())
+        present = decision_rule_sentence(
+            DecisionRules(basis="present", threshold=0.5, members=40, quorum_share=0.5)
+        )
+        two_thirds = decision_rule_sentence(DecisionRules(basis="cast", threshold=2 / 3))
+    assert cast.startswith("表决规则：赞成票超过赞成票与反对票之和（弃权不计）的 50.0% 为通过")
+    assert "赞成票与反对票相等（平票）为未通过" in cast and "以按" not in cast
+    assert not decide(2, 2, 0, 4, DecisionRules()).passed  # the tie the sentence names
+    assert "赞成票超过到会人数的 50.0% 为通过；恰好 50.0% 为未通过" in present
+    assert "应到 40 人，到会人数须超过应到人数的 50.0%" in present
+    assert "赞成票达到赞成票与反对票之和（弃权不计）的 66.7%（含本数）为通过" in two_thirds
+    assert decide(2, 1, 0, 3, DecisionRules(threshold=2 / 3)).passed  # "at least" holds
+    with use_locale("en"):
+        english = decision_rule_sentence(DecisionRules())
+    assert "a tie (as many yes as no votes) does not pass" in english
+
+
+def test_every_verdict_has_a_name_and_a_meaning_in_both_languages() -> None:
+    from workshop.i18n import MESSAGES
+    from workshop.outcome import VERDICTS, verdict_glossary
+    from workshop.proposals.consensus import Verdict
+
+    assert set(VERDICTS) == {v.value for v in Verdict}
+    for locale in ("zh-CN", "en"):
+        for verdict, meaning in VERDICTS.items():
+            assert f"label.verdict.{verdict}" in MESSAGES[locale], (locale, verdict)
+            assert meaning in MESSAGES[locale], (locale, meaning)
+    glossary = verdict_glossary()
+    assert glossary[1].startswith("“存在分歧”：")  # the table's word, not 有争议

@@ -130,8 +130,9 @@ def project_lonlats(
     """Project (lon, lat) pairs to local metres (x east, y north)."""
     if not lonlats:
         return []
-    points = projection.to_metres(MultiPoint(list(lonlats)))
-    return [(float(x), float(y)) for x, y in shapely.get_coordinates(points)]
+    lons, lats = zip(*lonlats, strict=True)
+    xs, ys = projection._forward.transform(lons, lats)  # one call for all points
+    return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
 
 
 def _ring_path(coords: Iterable[tuple[float, ...]], frame: Frame) -> str:
@@ -227,18 +228,27 @@ def asset_map_svg(
 
     boundary_m = projection.to_metres(boundary_ll) if boundary_ll is not None else None
     points_m = iter(project_lonlats([ll for ll, _, _ in located if ll is not None], projection))
+    # all shapes projected in one call: pyproj's per-call overhead dominates small shapes
+    shapes_m = iter(
+        shapely.transform(
+            [geom for _, _, geom in located if geom is not None],
+            lambda x, y: projection._forward.transform(x, y),
+            interleaved=False,
+        )
+    )
     drawn: list[_Drawn] = []
     for _, item, geom in located:
         if geom is None:
             drawn.append(_Drawn(item.get("number"), item.get("class"), "point", next(points_m)))
         else:
-            local = projection.to_metres(geom)
+            local = next(shapes_m)
             kind = "line" if "Line" in geom.geom_type else "area"
             drawn.append(_Drawn(item.get("number"), item.get("class"), kind, _anchor(local), local))
     extents = [boundary_m.bounds] if boundary_m is not None else []
     extents += [d.geom.bounds for d in drawn if d.geom is not None]
-    if any(d.kind == "point" for d in drawn):
-        extents.append(MultiPoint([d.anchor for d in drawn if d.kind == "point"]).bounds)
+    if points := [d.anchor for d in drawn if d.kind == "point"]:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        extents.append((min(xs), min(ys), max(xs), max(ys)))
     bounds = (
         min(b[0] for b in extents),
         min(b[1] for b in extents),
