@@ -165,3 +165,14 @@ def test_control_characters_do_not_break_xlsx_or_docx() -> None:
     content = make_content()
     content["proposals"][0]["title"] = nasty
     assert report_docx(content).startswith(b"PK")
+
+
+def test_every_export_column_and_sheet_is_named_in_both_languages() -> None:
+    from workshop.exports import TABLES
+    from workshop.i18n import MESSAGES
+
+    for locale in ("zh-CN", "en"):
+        for table, columns in TABLES.items():
+            assert f"export.sheet.{table}" in MESSAGES[locale]
+            for key in columns:
+                assert f"export.col.{key}" in MESSAGES[locale], (locale, key)

@@ -75,10 +75,10 @@ def proposals(content: dict, v: dict) -> list[Block]:
     has_verdicts = any(p.get("verdict") for p in rows)
     has_yna = any(p.get("passed") is not None for p in rows)
     cols = [
-        Col(t("report.col.rank"), "centre", 6),
+        Col(t("report.col.rank"), "centre", 7),
         Col(t("report.col.proposal")),
         Col(t("report.col.supporters"), "num", 10),
-        Col(t("report.col.support_share"), "num", 10),
+        Col(t("report.col.support_share"), "num", 9),
     ]
     if has_yna:
         cols += [Col(t("report.col.yna"), "num", 17), Col(t("report.col.passed"), width=10)]
