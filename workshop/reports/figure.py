@@ -337,7 +337,7 @@ def asset_map_svg(
 
 
 def _numbers(drawn: Sequence[_Drawn], frame: Frame) -> str:
-    """Each asset's number: right of a dot, centred on a line's middle or inside an area;
+    """Each asset's number: right of a dot, above a line's middle or inside an area;
     a white outline under the dark figures keeps them legible over any colour."""
     labels = []
     for x in drawn:
@@ -346,6 +346,8 @@ def _numbers(drawn: Sequence[_Drawn], frame: Frame) -> str:
         sx, sy = frame.svg_xy(*x.anchor)
         if x.kind == "point":
             sx, anchor = sx + DOT_RADIUS + 1.5, "start"
+        elif x.kind == "line":
+            sy, anchor = sy - 7, "middle"  # just above the line, clear of its stroke
         else:
             anchor = "middle"
         text = escape(str(x.number))
