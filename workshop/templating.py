@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from workshop.assets.service import ASSET_CLASSES
 from workshop.config import TEMPLATES_DIR, get_settings
 from workshop.i18n import LOCALES, babel_name, get_locale, label, t
+from workshop.outcome import passed_label, percent, rule_sentences, verdict_label
 
 # Times are stored in UTC; people read them in China time (one zone, no DST).
 DISPLAY_TZ = timezone(timedelta(hours=8))
@@ -96,11 +97,9 @@ def format_number_filter(value: Any, digits: int | None = None) -> str:
 
 
 def format_percent_filter(value: Any, digits: int = 1) -> str:
-    """A share (0.123) as a percentage in the current locale; "—" when there is none."""
-    if value is None:
-        return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    return numbers.format_percent(value, format=pattern, locale=babel_name(get_locale()))
+    """A share (0.123) as a percentage; "—" when there is none. The same formatter (and
+    rounding) as the reports and exports: `workshop.outcome.percent`."""
+    return percent(value, digits)
 
 
 def paren_filter(value: Any) -> Markup:
@@ -126,6 +125,9 @@ templates.env.globals.update(
     _=t,
     csrf_field=csrf_field,
     label=label,
+    verdict_label=verdict_label,
+    passed_label=passed_label,
+    rule_sentences=rule_sentences,
     asset_colours={key: c.colour for key, c in ASSET_CLASSES.items()},
 )
 templates.env.filters.update(

@@ -163,3 +163,24 @@ def test_xlsx_export_holds_the_breakdown_and_the_log(db):
     assert points["年度服务积分"] == pytest.approx(3.24)
     log = list(book["服务记录"].iter_rows(min_row=2, values_only=True))
     assert log[0][2] == "规划评估" and log[0][4] == 2.0
+    sheet = book["积分明细"]
+    assert [c.value for c in sheet[1]] == ["项目", "次数", "基础分", "比例", "系数", "小计"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    satisfaction = rows["满意度系数"]
+    assert satisfaction[2].value is None  # nothing under 基础分
+    assert (
+        satisfaction[3].value == pytest.approx(0.8333) and satisfaction[3].number_format == "0.0%"
+    )
+    assert satisfaction[4].value == pytest.approx(0.9)
+    day = book["服务记录"].cell(2, 1)
+    assert day.is_date and day.value.date() == summary.entries[0].date
+
+
+def test_xlsx_log_shows_typed_text_without_a_quote_mark(db):
+    workshop, _ = closed_workshop(db)
+    me = workshop.planner
+    service.add_entry(db=db, planner=me, form=_form(workshop.community_id, summary="=1+1 讲座"))
+    header, rows = exports.log_table(db=db, planner=me, entries=service.log_of(db=db, planner=me))
+    book = load_workbook(io.BytesIO(exports.to_xlsx([("服务记录", header, rows)])))
+    cell = next(c for row in book.active.iter_rows() for c in row if c.value == "=1+1 讲座")
+    assert cell.data_type == "s" and cell.quotePrefix

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -119,17 +121,79 @@ def test_every_block_text_is_in_both(content: dict) -> None:
             assert block.text.replace("“", "&#34;")[:6] in html or block.text[:6] in html
 
 
-def test_docx_sets_east_asian_font_and_repeats_header_rows(content: dict) -> None:
+def test_docx_is_chinese_with_fonts_word_and_wps_have(content: dict) -> None:
     with zipfile.ZipFile(io.BytesIO(report_docx(content))) as z:
         document = z.read("word/document.xml").decode()
         styles = z.read("word/styles.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+        fonts = z.read("word/fontTable.xml").decode()
+        core = z.read("docProps/core.xml").decode()
         footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
-    assert 'w:eastAsia="Noto Sans SC"' in styles
-    assert 'w:eastAsia="Noto Sans SC"' in document
+    assert 'w:eastAsia="Microsoft YaHei"' in styles and 'w:eastAsia="SimHei"' in styles
+    assert 'w:eastAsia="Microsoft YaHei"' in document
+    assert "Noto Sans SC" not in styles + document  # not installed on a street-office PC
+    assert "Theme" not in re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S)[0]
+    assert '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"' in styles and "en-US" not in styles
+    assert 'w:val="zh-CN" w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+    assert "<dc:language>zh-CN</dc:language>" in core
+    for name, alt in (("Microsoft YaHei", "微软雅黑"), ("SimHei", "黑体"), ("SimSun", "宋体")):
+        entry = re.search(rf'<w:font w:name="{name}">.*?</w:font>', fonts)
+        assert entry and f'w:altName w:val="{alt}"' in entry[0], name
+        assert '<w:charset w:val="86"/>' in entry[0]  # GB2312
+    assert "明朝" not in fonts
     assert "<w:tblHeader/>" in document
     assert "<w:cantSplit/>" in document
     assert "PAGE" in footer and "NUMPAGES" in footer
     assert re.search(r"<pic:pic\b", document)  # the map figure is embedded as an image
+
+
+def test_docx_tables_have_no_empty_header_row(content: dict) -> None:
+    doc = Document(io.BytesIO(report_docx(content)))
+    for table in doc.tables[:-1]:  # the last one is the signature block
+        first = table.rows[0]
+        assert any(c.text.strip() for c in first.cells), [c.text for c in first.cells]
+        flagged = first._tr.trPr is not None and first._tr.trPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
+        )
+        if flagged is not None:
+            assert all(c.text.strip() for c in first.cells)
+    meta = doc.tables[0]
+    assert meta.rows[0].cells[0].text == "社区"  # the cover's first line, not a blank row
+
+
+def test_libreoffice_opens_the_docx_as_the_pdf_reads(content: dict, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+    source = tmp_path / "report.docx"
+    source.write_bytes(report_docx(content))
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    converted = (tmp_path / "report.pdf").read_bytes()
+    text = _squash(_pdf_text(converted))
+    pdf_text = _squash(_pdf_text(report_pdf(content)))
+    for needle in ("社区议事协商结果报告", "五、提案与表决结果", "10/5/3", "83.3%", "代表不足"):
+        assert needle in text and needle in pdf_text, needle
+    assert "\ufffd" not in text  # every character had a glyph
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "report.pdf")], capture_output=True, text=True, check=False
+    ).stdout
+    if fonts:
+        assert all(" yes " in line for line in fonts.splitlines()[2:])  # all embedded
 
 
 def test_docx_of_empty_content_renders() -> None:

@@ -44,8 +44,9 @@ def _count(database, tablet, url, data):  # type: ignore[no-untyped-def]
 # SQLite: the unit's own SAVEPOINT and RELEASE (workshop.writer: a failed vote rolls back
 # only itself; the batch's BEGIN IMMEDIATE, once per group commit, goes out on the raw
 # cursor with the first statement and is not counted here); workshop + participant (one
-# SELECT); round + proposal + the participant's vote (one SELECT); the vote row (INSERT or UPDATE); the audit chain's head
-# and the hashed INSERT (audit.append_change hashes before inserting: no id in the hash).
+# SELECT); round + proposal + the participant's vote (one SELECT); the vote row (INSERT or
+# UPDATE); the audit chain's head and the hashed INSERT (audit.append_change hashes before
+# inserting: no id in the hash).
 # Dots add the budget read before the write and the dots-left read for the answer (taking
 # a dot back skips the budget read).
 # PostgreSQL has no BEGIN statement but locks the

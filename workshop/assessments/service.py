@@ -243,7 +243,7 @@ def _asset_item(asset: Any) -> dict:
     else:  # lines and areas: a point that lies on them, for the report's map
         point = shape(geometry).representative_point()
         lon, lat = point.x, point.y
-    return {
+    item = {
         "name": asset.name,
         "class": asset.asset_class,
         "label": label("asset_class", asset.asset_class),
@@ -253,6 +253,9 @@ def _asset_item(asset: Any) -> dict:
         "lat": lat,
         "description": asset.description,
     }
+    if geometry.get("type") != "Point":  # the report's map draws lines and areas as shapes
+        item["geometry"] = geometry
+    return item
 
 
 def _consensus(result: Assessment) -> dict:

@@ -1,72 +1,88 @@
-"""Build the export tables and write them as GeoJSON, CSV (UTF-8 BOM) and XLSX."""
+"""Build the export tables and write them as GeoJSON, CSV (UTF-8 BOM) and XLSX.
+
+The proposals and votes tables count yes / no / abstain, shares, pass and verdict with the
+same tally the record and the report are built from (`proposals.tally.tally`), so an
+export reconciles with the report: for approval and dots, "no" is everyone else who voted
+in the round. Codes and their labels sit side by side; headers and labels follow the
+request's language; how values are written is `workshop.exports.sheets`.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import defaultdict
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workshop.assets.service import assets_of
-from workshop.i18n import label
-from workshop.proposals.models import Proposal, Vote, VotingRound
-from workshop.workshops.models import Participant, Workshop
+from workshop.exports.sheets import Share, csv_bytes, defuse, text_value, xlsx_bytes
+from workshop.i18n import label, t
+from workshop.outcome import passed_label, verdict_label
+from workshop.proposals.models import Proposal, VotingRound
+from workshop.proposals.tally import TallyRow, tally
+from workshop.workshops.models import Workshop
 
-# table -> (column key, zh-CN header); the only columns an export ever carries.
-TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+# table -> column keys, the only columns an export ever carries (headers: export.col.<key>).
+TABLES: dict[str, tuple[str, ...]] = {
     "assets": (
-        ("id", "编号"),
-        ("asset_class", "类别代码"),
-        ("class_label", "类别"),
-        ("subtype", "细分类型"),
-        ("name", "名称"),
-        ("description", "说明"),
-        ("geometry_type", "几何类型"),
-        ("lon", "经度"),
-        ("lat", "纬度"),
-        ("created_at", "标注时间"),
+        "id",
+        "asset_class",
+        "class_label",
+        "subtype",
+        "subtype_label",
+        "name",
+        "description",
+        "geometry_type",
+        "lon",
+        "lat",
+        "mapped_at",
     ),
     "proposals": (
-        ("id", "编号"),
-        ("title", "提案"),
-        ("description", "说明"),
-        ("status", "状态"),
-        ("merged_into_id", "并入提案"),
-        ("has_location", "有位置"),
-        ("created_at", "提出时间"),
+        "id",
+        "title",
+        "description",
+        "status",
+        "status_label",
+        "merged_into_id",
+        "has_location",
+        "proposed_at",
+        "rank",
+        "supporters",
+        "support_share",
+        "yes",
+        "no",
+        "abstain",
+        "passed",
+        "passed_label",
+        "verdict",
+        "verdict_label",
     ),
     "votes": (
-        ("round", "轮次"),
-        ("method", "表决方式"),
-        ("proposal_id", "提案编号"),
-        ("title", "提案"),
-        ("group", "居民类别"),
-        ("voters", "投票人数"),
-        ("positive", "赞成/支持票"),
-        ("negative", "反对票"),
-        ("neutral", "弃权/零票"),
-        ("total_value", "票值合计"),
+        "round",
+        "method",
+        "method_label",
+        "proposal_id",
+        "title",
+        "group",
+        "voters",
+        "yes",
+        "no",
+        "abstain",
+        "support_share",
+        "dots",
+        "passed",
+        "passed_label",
+        "verdict",
+        "verdict_label",
     ),
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+__all__ = ["TABLES", "defuse"]
 
 
-def defuse(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _iso(value: Any) -> str:
-    return value.isoformat(timespec="seconds") if value else ""
+def header(table: str) -> list[str]:
+    return [t(f"export.col.{key}") for key in TABLES[table]]
 
 
 def _rfc7946(geometry: dict) -> dict:
@@ -96,77 +112,99 @@ def _asset_rows(db: Session, workshop: Workshop) -> list[dict]:
                 "asset_class": a.asset_class,
                 "class_label": label("asset_class", a.asset_class),
                 "subtype": a.subtype or "",
+                "subtype_label": label("asset_subtype", a.subtype) if a.subtype else "",
                 "name": a.name,
                 "description": a.description or "",
                 "geometry_type": a.geometry.get("type"),
                 "lon": round(point.x, 7),
                 "lat": round(point.y, 7),
-                "created_at": _iso(a.created_at),
+                "mapped_at": a.created_at,
                 "_geometry": a.geometry,
             }
         )
     return rows
 
 
-def _proposals(db: Session, workshop: Workshop) -> list[Proposal]:
-    stmt = select(Proposal).where(Proposal.workshop_id == workshop.id).order_by(Proposal.id)
-    return list(db.scalars(stmt))
+def _outcome(row: TallyRow | None) -> dict:
+    """Yes/no/abstain, share, pass and verdict of one proposal, as the report counts them."""
+    if row is None:
+        return dict.fromkeys(
+            ("rank", "supporters", "support_share", "yes", "no", "abstain")
+            + ("passed", "passed_label", "verdict", "verdict_label")
+        )
+    verdict = row.assessment.verdict.value if row.assessment else None
+    passed = row.passed if row.decision else None
+    return {
+        "rank": row.rank,
+        "supporters": row.supporters,
+        "support_share": Share(round(row.support_share, 4)),
+        "yes": row.yes,
+        "no": row.no,
+        "abstain": row.abstain,
+        "passed": None if passed is None else ("passed" if passed else "not_passed"),
+        "passed_label": passed_label(passed) if passed is not None else "",
+        "verdict": verdict,
+        "verdict_label": verdict_label(verdict) if verdict else "",
+    }
 
 
 def _proposal_rows(db: Session, workshop: Workshop) -> list[dict]:
+    stmt = select(Proposal).where(Proposal.workshop_id == workshop.id).order_by(Proposal.id)
+    results, _ = tally(db=db, workshop=workshop)  # the latest round, as in the record
+    by_id = {r.proposal_id: r for r in results}
     return [
         {
             "id": p.id,
             "title": p.title,
             "description": p.description or "",
             "status": p.status,
-            "merged_into_id": p.merged_into_id or "",
-            "has_location": "是" if p.location else "否",
-            "created_at": _iso(p.created_at),
+            "status_label": label("proposal_status", p.status),
+            "merged_into_id": p.merged_into_id,
+            "has_location": bool(p.location),
+            "proposed_at": p.created_at,
+            **_outcome(by_id.get(p.id)),
             "_geometry": p.location,
         }
-        for p in _proposals(db, workshop)
+        for p in db.scalars(stmt)
     ]
 
 
 def _vote_rows(db: Session, workshop: Workshop) -> list[dict]:
-    """Votes aggregated per round, proposal and resident group (never per person)."""
+    """Per round and proposal: one row for everyone (the report's numbers), then one per
+    resident group (the counts its verdict rests on). Never per person."""
     rounds = db.scalars(
-        select(VotingRound.id)
-        .where(VotingRound.workshop_id == workshop.id)
-        .order_by(VotingRound.id)
+        select(VotingRound).where(VotingRound.workshop_id == workshop.id).order_by(VotingRound.id)
     )
-    ordinal = {rid: i for i, rid in enumerate(rounds, 1)}
-    stmt = (
-        select(VotingRound.id, VotingRound.method, Proposal.id, Proposal.title)
-        .add_columns(Participant.group, Vote.value)
-        .join(Vote, Vote.round_id == VotingRound.id)
-        .join(Proposal, Proposal.id == Vote.proposal_id)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(VotingRound.workshop_id == workshop.id)
-    )
-    agg: dict[tuple, dict] = defaultdict(
-        lambda: {"voters": 0, "positive": 0, "negative": 0, "neutral": 0, "total_value": 0}
-    )
-    titles: dict[int, str] = {}
-    for rid, method, pid, title, group, value in db.execute(stmt):
-        titles[pid] = title
-        number = ordinal[rid]
-        row = agg[(number, method, pid, group or "")]
-        row["voters"] += 1
-        row["total_value"] += value
-        row["positive" if value > 0 else "negative" if value < 0 else "neutral"] += 1
-    return [
-        {
+    out = []
+    for number, voting_round in enumerate(rounds, 1):
+        results, _ = tally(db=db, workshop=workshop, voting_round=voting_round)
+        base = {
             "round": number,
-            "method": label("method", method),
-            "proposal_id": pid,
-            "title": titles[pid],
-            "group": group or label("group", "none"),
-            **counts,
+            "method": voting_round.method,
+            "method_label": label("method", voting_round.method),
         }
-        for (number, method, pid, group), counts in sorted(agg.items(), key=lambda kv: kv[0][:3])
-    ]
+        for r in sorted(results, key=lambda r: (r.rank, r.proposal_id)):
+            head = base | {"proposal_id": r.proposal_id, "title": r.title}
+            everyone = _outcome(r)
+            out.append(
+                head
+                | {"group": t("export.all_groups"), "voters": r.yes + r.no + r.abstain}
+                | {k: everyone[k] for k in ("yes", "no", "abstain", "support_share")}
+                | {"dots": r.dots if r.method == "dots" else None}
+                | {k: everyone[k] for k in ("passed", "passed_label", "verdict", "verdict_label")}
+            )
+            for g in r.groups:
+                out.append(
+                    head
+                    | {
+                        "group": g.group or label("group", "none"),
+                        "voters": g.voters,
+                        "yes": g.agree,
+                        "no": g.disagree,
+                        "abstain": g.passed,
+                    }
+                )
+    return out
 
 
 def tables(db: Session, workshop: Workshop) -> dict[str, list[dict]]:
@@ -178,7 +216,7 @@ def tables(db: Session, workshop: Workshop) -> dict[str, list[dict]]:
 
 
 def _feature_collection(rows: list[dict], table: str) -> dict:
-    keys = [k for k, _ in TABLES[table]]
+    keys = [k for k in TABLES[table] if k not in ("lon", "lat")]
     return {
         "type": "FeatureCollection",
         "features": [
@@ -186,12 +224,16 @@ def _feature_collection(rows: list[dict], table: str) -> dict:
                 "type": "Feature",
                 "id": row["id"],
                 "geometry": _rfc7946(row["_geometry"]),
-                "properties": {k: row[k] for k in keys if k not in ("lon", "lat")},
+                "properties": {k: _json_value(row.get(k)) for k in keys},
             }
             for row in rows
             if row.get("_geometry")
         ],
     }
+
+
+def _json_value(value: Any) -> Any:
+    return float(value) if isinstance(value, Share) else text_value(value)
 
 
 def assets_geojson(db: Session, workshop: Workshop) -> dict:
@@ -202,32 +244,19 @@ def proposals_geojson(db: Session, workshop: Workshop) -> dict:
     return _feature_collection(_proposal_rows(db, workshop), "proposals")
 
 
+def _values(rows: list[dict], table: str) -> list[list[Any]]:
+    return [[row.get(k) for k in TABLES[table]] for row in rows]
+
+
 def table_csv(rows: list[dict], table: str) -> bytes:
-    """CSV with a UTF-8 BOM (Excel on Windows then reads the Chinese right)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header for _, header in TABLES[table]])
-    for row in rows:
-        writer.writerow([defuse(row[k]) for k, _ in TABLES[table]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _xlsx_value(value: Any) -> Any:
-    """Defused, and without the control characters a worksheet cannot hold."""
-    value = defuse(value)
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
-
-
-SHEETS = {"assets": "社区资产", "proposals": "提案", "votes": "表决汇总"}
+    """CSV with a UTF-8 BOM, headers in the request's language."""
+    return csv_bytes(header(table), _values(rows, table))
 
 
 def workbook_xlsx(data: dict[str, list[dict]]) -> bytes:
-    wb = Workbook(write_only=True)
-    for table, rows in data.items():
-        ws = wb.create_sheet(SHEETS[table])
-        ws.append([header for _, header in TABLES[table]])
-        for row in rows:
-            ws.append([_xlsx_value(row[k]) for k, _ in TABLES[table]])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        [
+            (t(f"export.sheet.{table}"), header(table), _values(rows, table))
+            for table, rows in data.items()
+        ]
+    )

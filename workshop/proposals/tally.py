@@ -56,6 +56,8 @@ class TallyRow:
     assessment: Assessment | None = field(default=None, compare=False)
     # Voters counted for this proposal by how their vote came in (tablet/paper/assisted).
     by_source: dict[str, int] = field(default_factory=dict, compare=False)
+    # Per resident group: the counts the verdict was computed from (exports print them).
+    groups: tuple[GroupCounts, ...] = field(default=(), compare=False)
 
     @property
     def yes(self) -> int:
@@ -235,6 +237,7 @@ def tally(
                     [(p.id, person) for person, v in mine if method == "agree" or v > 0],
                     sources,
                 ),
+                groups=tuple(counts),
             )
         )
 

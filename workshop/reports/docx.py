@@ -2,9 +2,15 @@
 as the PDF (`workshop.reports.model`), so both say the same thing.
 
 Chinese needs the East-Asian font slot (w:eastAsia) set on every style and run, or Word
-falls back to a Latin font; header rows repeat on every page (w:tblHeader) and rows do
-not split across pages (w:cantSplit). The map figure is the PDF's SVG rasterised by
-WeasyPrint's sibling, or left out when that fails: Word cannot show inline SVG reliably.
+falls back to a Latin font. The fonts are ones every Windows (Vista and later) and WPS
+install: 微软雅黑 (Microsoft YaHei) for text, 黑体 (SimHei) for the title and headings.
+The font table (word/fontTable.xml) declares them and 宋体 (SimSun) with their Chinese
+names, the GB2312 character set and PANOSE numbers, which is what Word and WPS use to
+pick the nearest installed font on a machine that lacks one (python-docx's template
+declares a Japanese ＭＳ 明朝 instead). The document's language is zh-CN. Header rows
+repeat on every page (w:tblHeader), a table without header text gets no header row, and
+rows do not split across pages (w:cantSplit). The map figure is the PDF's SVG rasterised
+by cairosvg, or left out when that fails: Word cannot show inline SVG reliably.
 """
 
 from __future__ import annotations
@@ -26,26 +32,43 @@ from docx.shared import Mm, Pt, RGBColor
 from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.reports import model
 
-FONT = "Noto Sans SC"
-EAST_ASIA = "Microsoft YaHei"  # what Word on a street-office PC has; Noto is named first
+FONT = "Microsoft YaHei"  # 微软雅黑: text (Latin and Chinese)
+HEADING_FONT = "SimHei"  # 黑体: title and headings
+LANGUAGE = "zh-CN"
+# name, Chinese name, PANOSE-1, family: what Word/WPS match a missing font against.
+FONT_TABLE = (
+    ("Microsoft YaHei", "微软雅黑", "020B0503020204020204", "swiss"),
+    ("SimHei", "黑体", "02010609060101010101", "modern"),
+    ("SimSun", "宋体", "02010600030101010101", "auto"),
+    ("Times New Roman", "", "02020603050405020304", "roman"),
+)
 RED = RGBColor(0xA1, 0x1D, 0x21)
 GREY = RGBColor(0x66, 0x66, 0x66)
 
 
-def _font(
-    run_or_style, *, size: float | None = None, bold: bool | None = None, colour=None
-) -> None:  # type: ignore[no-untyped-def]
-    font = run_or_style.font
-    font.name = FONT
-    element = run_or_style.element
-    rpr = element.get_or_add_rPr()
+def _set_fonts(rpr, family: str) -> None:  # type: ignore[no-untyped-def]
+    """Name `family` in every font slot of a w:rPr; quotes and dashes as East Asian."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    fonts.set(qn("w:eastAsia"), FONT)
+    for attr in list(fonts.attrib):  # drop theme fonts: they point at the template's
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), family)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _font(
+    run_or_style,
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    colour=None,
+    family: str = FONT,
+) -> None:  # type: ignore[no-untyped-def]
+    font = run_or_style.font
+    _set_fonts(run_or_style.element.get_or_add_rPr(), family)
     if size is not None:
         font.size = Pt(size)
     if bold is not None:
@@ -113,7 +136,8 @@ ALIGN = {"num": WD_ALIGN_PARAGRAPH.RIGHT, "centre": WD_ALIGN_PARAGRAPH.CENTER}
 
 
 def _table(doc, block: model.Block) -> None:  # type: ignore[no-untyped-def]
-    rows = [block.cols, *block.rows] + ([block.foot] if block.foot else [])
+    has_header = any(c.text for c in block.cols)  # no empty shaded row on every page
+    rows = ([block.cols] if has_header else []) + block.rows + ([block.foot] if block.foot else [])
     table = doc.add_table(rows=len(rows), cols=len(block.cols))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -129,14 +153,15 @@ def _table(doc, block: model.Block) -> None:  # type: ignore[no-untyped-def]
         table.columns[j].width = width  # w:gridCol, which LibreOffice and Word lay out by
     for i, row_cells in enumerate(rows):
         row = table.rows[i]
-        _row_flags(row, header=i == 0)
+        is_header = has_header and i == 0
+        _row_flags(row, header=is_header)
         for j, value in enumerate(row_cells):
             cell = row.cells[j]
             cell.width = widths[j]
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
             col = block.cols[j]
-            if i == 0:
+            if is_header:
                 _run(paragraph, value.text, size=9.5, bold=True)
                 _shade(cell, "EFECE5")
                 continue
@@ -192,6 +217,45 @@ def _figure_png(svg: str) -> bytes | None:
         return None
 
 
+def _chinese_defaults(doc) -> None:  # type: ignore[no-untyped-def]
+    """Language zh-CN and Chinese fonts by default; a font table Word and WPS can match."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
+        theme_lang.set(qn("w:eastAsia"), LANGUAGE)
+    doc.core_properties.language = LANGUAGE
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/word/fontTable.xml":
+            part._blob = _font_table()
+
+
+def _font_table() -> bytes:
+    entries = []
+    for name, alt, panose, family in FONT_TABLE:
+        chinese = bool(alt)
+        entries.append(
+            f'<w:font w:name="{name}">'
+            + (f'<w:altName w:val="{alt}"/>' if alt else "")
+            + f'<w:panose1 w:val="{panose}"/>'
+            + f'<w:charset w:val="{"86" if chinese else "00"}"/>'
+            + f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+        )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        + "".join(entries)
+        + "</w:fonts>"
+    ).encode("utf-8")
+
+
 def report_docx(content: dict) -> bytes:
     """Return the report as a .docx (A4, running header, page numbers, Chinese fonts).
 
@@ -220,8 +284,17 @@ def _report_docx(content: dict) -> bytes:
         style = doc.styles[name]
         _font(style)
     doc.styles["Normal"].font.size = Pt(10.5)
-    _font(doc.styles["Heading 2"], size=13, bold=True, colour=RED)
-    _font(doc.styles["Heading 3"], size=11, bold=True, colour=RGBColor(0x22, 0x22, 0x22))
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
+        _font(doc.styles[name], family=HEADING_FONT)
+    _font(doc.styles["Heading 2"], size=13, bold=True, colour=RED, family=HEADING_FONT)
+    _font(
+        doc.styles["Heading 3"],
+        size=11,
+        bold=True,
+        colour=RGBColor(0x22, 0x22, 0x22),
+        family=HEADING_FONT,
+    )
+    _chinese_defaults(doc)
 
     header = section.header.paragraphs[0]
     _run(header, f"{doc_model.community}　　{doc_model.title}", size=8.5, colour=GREY)
@@ -243,7 +316,8 @@ def _report_docx(content: dict) -> bytes:
         if text:
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(p, text, size=size, bold=bold, colour=colour)
+            family = HEADING_FONT if text == doc_model.title else FONT
+            _run(p, text, size=size, bold=bold, colour=colour, family=family)
     meta = model.Block(
         "table",
         cols=[
@@ -265,9 +339,10 @@ def _report_docx(content: dict) -> bytes:
     for block in doc_model.blocks:
         kind = block.kind
         if kind == "h2":
-            _run(doc.add_heading(level=2), block.text, size=13, bold=True, colour=RED)
+            heading = doc.add_heading(level=2)
+            _run(heading, block.text, size=13, bold=True, colour=RED, family=HEADING_FONT)
         elif kind == "h3":
-            _run(doc.add_heading(level=3), block.text, size=11, bold=True)
+            _run(doc.add_heading(level=3), block.text, size=11, bold=True, family=HEADING_FONT)
         elif kind in ("p", "note", "empty"):
             p = doc.add_paragraph()
             _run(

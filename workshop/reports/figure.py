@@ -27,6 +27,8 @@ LEGEND_HEIGHT = 34.0
 PAD = 18.0
 MIN_EXTENT_M = 200.0  # a single point or a tiny community still gets a readable frame
 DOT_RADIUS = 3.6
+LABEL_LIMIT = 400  # more numbers than this would only cover the map; the list still has them
+SHAPE_TYPES = ("LineString", "MultiLineString", "Polygon", "MultiPolygon")
 FALLBACK_COLOUR = "#757575"
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
@@ -128,8 +130,9 @@ def project_lonlats(
     """Project (lon, lat) pairs to local metres (x east, y north)."""
     if not lonlats:
         return []
-    points = projection.to_metres(MultiPoint(list(lonlats)))
-    return [(float(x), float(y)) for x, y in shapely.get_coordinates(points)]
+    lons, lats = zip(*lonlats, strict=True)
+    xs, ys = projection._forward.transform(lons, lats)  # one call for all points
+    return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
 
 
 def _ring_path(coords: Iterable[tuple[float, ...]], frame: Frame) -> str:
@@ -144,6 +147,55 @@ def _polygons(geom: BaseGeometry) -> list:
     return [g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
 
 
+def asset_geometry(item: dict) -> BaseGeometry | None:
+    """A line or area asset's own shape (records from before shapes were kept: None)."""
+    geometry = item.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") not in SHAPE_TYPES:
+        return None
+    try:
+        geom = shape(geometry)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+    if geom.is_empty or not all(map(math.isfinite, geom.bounds)):
+        return None
+    return geom
+
+
+def _line_path(coords: Iterable[tuple[float, ...]], frame: Frame) -> str:
+    pts = [frame.svg_xy(c[0], c[1]) for c in coords]
+    head, *rest = pts
+    return f"M{head[0]:.1f},{head[1]:.1f}" + "".join(f"L{x:.1f},{y:.1f}" for x, y in rest)
+
+
+def _shape_path(geom: BaseGeometry, frame: Frame) -> str:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return "".join(
+            _ring_path(ring.coords, frame)
+            for poly in _polygons(geom)
+            for ring in (poly.exterior, *poly.interiors)
+        )
+    lines = [geom] if geom.geom_type == "LineString" else list(getattr(geom, "geoms", []))
+    return "".join(_line_path(line.coords, frame) for line in lines if len(line.coords) > 1)
+
+
+def _anchor(geom: BaseGeometry) -> tuple[float, float]:
+    """Where a shape's number goes: the middle of a line, a point inside an area."""
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        mid = geom.interpolate(0.5, normalized=True)
+    else:
+        mid = geom.representative_point()
+    return mid.x, mid.y
+
+
+@dataclass
+class _Drawn:
+    number: object
+    key: object
+    kind: str  # "point", "line" or "area"
+    anchor: tuple[float, float]  # local metres
+    geom: BaseGeometry | None = None
+
+
 def asset_map_svg(
     boundary: object,
     items: Sequence[dict],
@@ -151,25 +203,52 @@ def asset_map_svg(
     *,
     font_family: str,
 ) -> Markup:
-    """Return an inline SVG (no namespace URL, so no http:// in the page) of the assets."""
+    """Return an inline SVG (no namespace URL, so no http:// in the page) of the assets.
+
+    Points are dots; lines and areas are drawn as their shapes. Each asset carries its
+    `number` (given by the caller; the inventory prints the same one) beside it, unless
+    there are more than LABEL_LIMIT, when the numbers would only cover the map."""
     boundary_ll = boundary_geometry(boundary)
-    located = [(ll, item) for item in items if (ll := _finite_lonlat(item)) is not None]
+    shapes = [(item, asset_geometry(item)) for item in items]
+    located: list[tuple[tuple[float, float] | None, dict, BaseGeometry | None]] = []
+    for item, geom in shapes:
+        if geom is not None:
+            located.append((None, item, geom))
+        elif (ll := _finite_lonlat(item)) is not None:
+            located.append((ll, item, None))
     if boundary_ll is not None:
         centre = boundary_ll.centroid
-        projection = LocalProjection(centre.x, centre.y)
     elif located:
-        centre = MultiPoint([ll for ll, _ in located]).centroid
-        projection = LocalProjection(centre.x, centre.y)
+        centre = MultiPoint(
+            [ll or geom.representative_point().coords[0] for ll, _, geom in located]  # type: ignore[union-attr]
+        ).centroid
     else:
         return Markup("")
+    projection = LocalProjection(centre.x, centre.y)
 
     boundary_m = projection.to_metres(boundary_ll) if boundary_ll is not None else None
-    points_m = project_lonlats([ll for ll, _ in located], projection)
-    extents = []
-    if boundary_m is not None:
-        extents.append(boundary_m.bounds)
-    if points_m:
-        extents.append(MultiPoint(points_m).bounds)
+    points_m = iter(project_lonlats([ll for ll, _, _ in located if ll is not None], projection))
+    # all shapes projected in one call: pyproj's per-call overhead dominates small shapes
+    shapes_m = iter(
+        shapely.transform(
+            [geom for _, _, geom in located if geom is not None],
+            lambda x, y: projection._forward.transform(x, y),
+            interleaved=False,
+        )
+    )
+    drawn: list[_Drawn] = []
+    for _, item, geom in located:
+        if geom is None:
+            drawn.append(_Drawn(item.get("number"), item.get("class"), "point", next(points_m)))
+        else:
+            local = next(shapes_m)
+            kind = "line" if "Line" in geom.geom_type else "area"
+            drawn.append(_Drawn(item.get("number"), item.get("class"), kind, _anchor(local), local))
+    extents = [boundary_m.bounds] if boundary_m is not None else []
+    extents += [d.geom.bounds for d in drawn if d.geom is not None]
+    if points := [d.anchor for d in drawn if d.kind == "point"]:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        extents.append((min(xs), min(ys), max(xs), max(ys)))
     bounds = (
         min(b[0] for b in extents),
         min(b[1] for b in extents),
@@ -200,35 +279,87 @@ def asset_map_svg(
             'stroke-width="1.6" stroke-linejoin="round"/>'
         )
 
-    # One path per class, under it a white halo path: 2,000 <circle> elements would cost
-    # WeasyPrint about a second. Each dot is a zero-length line with round caps ("M x,y
-    # h0", stroked as wide as the dot), which PDF paints as a filled circle: WeasyPrint
-    # parses SVG path data in Python and turns every arc into Bézier curves through
-    # matrix products, so two arcs per dot cost ~3 s of a 2,000-asset report; a move and
-    # a zero line cost almost nothing. (A visible outline on the dot path would paint
-    # later dots' outlines across earlier dots, hence the separate halo path.)
-    # Classes are drawn in the legend's order, so the overlap is predictable.
-    centres: dict[object, list[tuple[float, float]]] = {}
-    for (x, y), (_, item) in zip(points_m, located, strict=True):
-        centres.setdefault(item.get("class"), []).append(frame.svg_xy(x, y))
-    for key in sorted(centres, key=lambda k: order.get(k, len(order))):
-        pts = centres[key]
-        d = "".join(_dot(x, y) for x, y in pts)
+    def by_class(kind: str) -> dict[object, list[_Drawn]]:
+        groups: dict[object, list[_Drawn]] = {}
+        for x in drawn:
+            if x.kind == kind:
+                groups.setdefault(x.key, []).append(x)
+        return {k: groups[k] for k in sorted(groups, key=lambda k: order.get(k, len(order)))}
+
+    # Areas first (translucent fill, class-coloured outline), then lines (over a white
+    # halo), then dots: small things stay visible on top of large ones. One path per
+    # class and kind keeps WeasyPrint fast.
+    for key, group in by_class("area").items():
+        colour = colours.get(key, FALLBACK_COLOUR)
+        d = "".join(_shape_path(x.geom, frame) for x in group if x.geom is not None)
+        out.append(
+            f'<path class="areas" data-count="{len(group)}" d="{d}" fill="{colour}" '
+            f'fill-opacity="0.28" fill-rule="evenodd" stroke="{colour}" stroke-width="1.4" '
+            'stroke-linejoin="round"/>'
+        )
+    for key, group in by_class("line").items():
+        colour = colours.get(key, FALLBACK_COLOUR)
+        d = "".join(_shape_path(x.geom, frame) for x in group if x.geom is not None)
+        out.append(
+            f'<path d="{d}" fill="none" stroke="#ffffff" stroke-width="5.2" '
+            'stroke-linecap="round" stroke-linejoin="round"/>'
+        )
+        out.append(
+            f'<path class="lines" data-count="{len(group)}" d="{d}" fill="none" '
+            f'stroke="{colour}" stroke-width="3" stroke-linecap="round" '
+            'stroke-linejoin="round"/>'
+        )
+    # Each dot is a zero-length line with round caps ("M x,y h0", stroked as wide as the
+    # dot), which PDF paints as a filled circle: WeasyPrint parses SVG path data in
+    # Python and turns every arc into Bézier curves through matrix products, so two arcs
+    # per dot cost ~3 s of a 2,000-asset report; a move and a zero line cost almost
+    # nothing. (A visible outline on the dot path would paint later dots' outlines
+    # across earlier dots, hence the separate white halo path under it.)
+    for key, group in by_class("point").items():
+        d = "".join(_dot(*frame.svg_xy(*x.anchor)) for x in group)
         out.append(
             f'<path d="{d}" fill="none" stroke="#ffffff" '
             f'stroke-width="{2 * (DOT_RADIUS + 0.8):.1f}" stroke-linecap="round"/>'
         )
         out.append(
-            f'<path class="dots" data-count="{len(pts)}" d="{d}" fill="none" '
+            f'<path class="dots" data-count="{len(group)}" d="{d}" fill="none" '
             f'stroke="{colours.get(key, FALLBACK_COLOUR)}" '
             f'stroke-width="{2 * DOT_RADIUS:.1f}" stroke-linecap="round"/>'
         )
+    if len(drawn) <= LABEL_LIMIT:
+        out.append(_numbers(drawn, frame))
 
     out.append(_north_arrow(WIDTH - 34, 20))
     out.append(_scale_bar(frame, 20, MAP_HEIGHT - 22))
     out.append(_legend(classes, colours, MAP_HEIGHT))
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _numbers(drawn: Sequence[_Drawn], frame: Frame) -> str:
+    """Each asset's number: right of a dot, above a line's middle or inside an area;
+    a white outline under the dark figures keeps them legible over any colour."""
+    labels = []
+    for x in drawn:
+        if x.number is None:
+            continue
+        sx, sy = frame.svg_xy(*x.anchor)
+        if x.kind == "point":
+            sx, anchor = sx + DOT_RADIUS + 1.5, "start"
+        elif x.kind == "line":
+            sy, anchor = sy - 7, "middle"  # just above the line, clear of its stroke
+        else:
+            anchor = "middle"
+        text = escape(str(x.number))
+        labels.append(f'<text x="{sx:.1f}" y="{sy + 3:.1f}" text-anchor="{anchor}">{text}</text>')
+    if not labels:
+        return ""
+    body = "".join(labels)
+    return (
+        '<g class="numbers" font-size="8.5" font-weight="bold">'
+        f'<g fill="#ffffff" stroke="#ffffff" stroke-width="2.4" stroke-linejoin="round">{body}</g>'
+        f'<g fill="#222222">{body}</g></g>'
+    )
 
 
 def _dot(x: float, y: float) -> str:

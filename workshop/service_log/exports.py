@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
+from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
 from workshop.communities.models import Community
+from workshop.exports.sheets import Share, csv_bytes, xlsx_bytes
 from workshop.i18n import label, t
 from workshop.service_log.models import ServiceLogEntry
 from workshop.service_log.points import Breakdown
 from workshop.service_log.yearly import rules_for
 
-Row = list[str | float | int | None]
+Row = list[str | float | int | date | None]
 LOG_COLUMNS = (
     "date",
     "community",
@@ -50,15 +48,15 @@ def log_table(
         )
         rows.append(
             [
-                e.date.isoformat(),
+                e.date,
                 names.get(e.community_id, ""),
                 label("work_function", e.work_function),
                 e.hours,
                 float(rules["base_points"].get(e.work_function, 0)),
                 e.special_points,
-                _cell(e.media_coverage),
-                None if e.satisfaction_rate is None else round(e.satisfaction_rate, 4),
-                _cell(e.summary),
+                e.media_coverage,
+                None if e.satisfaction_rate is None else Share(round(e.satisfaction_rate, 4)),
+                e.summary,
                 proof,
             ]
         )
@@ -66,62 +64,42 @@ def log_table(
 
 
 def breakdown_table(b: Breakdown) -> tuple[list[str], list[Row]]:
-    """Return the points breakdown line by line: item, count, value, coefficient, points."""
+    """Return the points breakdown line by line: item, count, base, rate, coefficient,
+    points. Each number sits under its own heading: the satisfaction rate and the
+    cumulative share under 比例 (a percentage), never under 基础分."""
     header = [
         t("export.item"),
         t("points.count"),
         t("points.base"),
+        t("export.rate"),
         t("export.factor"),
         t("points.subtotal"),
     ]
     rows: list[Row] = [
-        [label("work_function", x.work_function), x.count, x.base_points, x.capability,
+        [label("work_function", x.work_function), x.count, x.base_points, None, x.capability,
          round(x.subtotal, 4)]
         for x in b.lines
     ]  # fmt: skip
-    rows.append([t("points.activity_sum"), None, None, None, b.activity_points])
-    rate = None if b.satisfaction_rate is None else round(b.satisfaction_rate, 4)
-    rows.append([t("points.coefficient"), b.rated, rate, b.satisfaction_coefficient,
+    rows.append([t("points.activity_sum"), None, None, None, None, b.activity_points])
+    rate = None if b.satisfaction_rate is None else Share(round(b.satisfaction_rate, 4))
+    rows.append([t("points.coefficient"), b.rated, None, rate, b.satisfaction_coefficient,
                  round(b.activity_points * b.satisfaction_coefficient, 4)])  # fmt: skip
     rows.append([t("export.cumulative"), None, b.previous_points,
-                 b.rules["cumulative_share"], b.cumulative_points])  # fmt: skip
+                 Share(b.rules["cumulative_share"]), None, b.cumulative_points])  # fmt: skip
     for s in b.specials:
-        rows.append([t("export.special"), None, s.claimed, None, s.counted])
-    rows.append([t("points.total"), None, None, None, b.total])
-    rows.append([t("points.stars"), None, None, None, b.stars])
-    rows.append([t("points.education"), None, None, None, b.education_hours])
+        rows.append([t("export.special"), None, s.claimed, None, None, s.counted])
+    rows.append([t("points.total"), None, None, None, None, b.total])
+    rows.append([t("points.stars"), None, None, None, None, b.stars])
+    rows.append([t("points.education"), None, None, None, None, b.education_hours])
     return header, rows
 
 
 def to_csv(header: list[str], rows: list[Row]) -> bytes:
-    """CSV with a BOM, so spreadsheet programs read the Chinese."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """CSV with a BOM, so spreadsheet programs read the Chinese; formulas defused."""
+    return csv_bytes(header, rows)
 
 
 def to_xlsx(sheets: Sequence[tuple[str, list[str], list[Row]]]) -> bytes:
-    """One worksheet per (title, header, rows); the header row is bold and frozen."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-        for i, name in enumerate(header, start=1):
-            width = max([len(str(name))] + [len(str(r[i - 1] or "")) for r in rows]) * 2 + 2
-            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(width, 60)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Defuse spreadsheet formulas in text people typed (CSV/XLSX injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """One worksheet per (title, header, rows): bold frozen header, typed dates and
+    percentages, text never a formula and shown without a quote mark."""
+    return xlsx_bytes(sheets)
