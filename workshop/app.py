@@ -86,6 +86,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.assets.routes import router as assets
     from workshop.ballots.routes import router as ballots
     from workshop.communities.routes import router as communities
+    from workshop.exports.routes import router as gis_exports
     from workshop.followup.routes import router as followup
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
@@ -99,6 +100,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(communities)  # before followup: /console/communities/new is not an id
     app.include_router(followup)
     app.include_router(reports)
+    app.include_router(gis_exports)
     app.include_router(bundles)
     app.include_router(ballots)
 
