@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 def _include_routers(app: FastAPI) -> None:
     from workshop.accounts.routes import router as accounts
     from workshop.assessments.routes import router as assessments
+    from workshop.assets.import_routes import router as asset_import
     from workshop.assets.routes import router as assets
     from workshop.ballots.routes import router as ballots
     from workshop.communities.routes import router as communities
@@ -101,6 +102,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(followup)
     app.include_router(reports)
     app.include_router(gis_exports)
+    app.include_router(asset_import)
     app.include_router(bundles)
     app.include_router(ballots)
 
