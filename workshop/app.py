@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from workshop.bodyguard import BodyGuardMiddleware
 from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database
 from workshop.errors import DomainError, NotAuthenticated
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.state.db = Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     app.state.secret_key = settings.resolved_secret_key()
+    # Innermost: bodies too deep to parse, or holding NUL, are refused before any route.
+    app.add_middleware(BodyGuardMiddleware)
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,
@@ -161,6 +164,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def out_of_range(request: Request, exc: Exception) -> Response:
         # A number the database cannot hold (an id or a year far out of range) is bad
         # input, not a server fault; the request's transaction has been rolled back.
+        # PostgreSQL also answers a DataError for a NUL in text: say that, not "number".
+        if "NUL" in str(exc) or "0x00" in str(exc):
+            return error_response(request, 422, t("text.nul"), "text.nul")
         message = t("error.request_invalid", fields=t("error.number_out_of_range"))
         return error_response(request, 422, message, "request.out_of_range")
 

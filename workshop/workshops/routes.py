@@ -33,6 +33,7 @@ from workshop.proposals import views as voting_views
 from workshop.proposals.service import tally
 from workshop.ratelimit import TooManyAttempts
 from workshop.templating import go_to, partial_or_back, public_base, render
+from workshop.text import check_date
 from workshop.workshops import editing, privacy, service
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.poster import Poster, poster_pdf
@@ -87,6 +88,7 @@ def workshop_form(
         day = date.fromisoformat(on)
     except ValueError:
         raise Invalid("workshop.date_invalid") from None
+    check_date(day)
     return editing.WorkshopForm(title=title, on=day, place=place, groups=groups.splitlines())
 
 
