@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+import workshop.text  # noqa: F401 - installs the NUL guard on every session's flush
 from workshop.bodyguard import BodyGuardMiddleware
 from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database

@@ -10,15 +10,20 @@ characters that draw nothing or change what is drawn are taken out:
   text (descriptions) keeps tabs and newlines, with CR LF and CR made LF.
 
 `CleanLine` and `CleanText` are the same rules as Pydantic types for FastAPI parameters.
+A last net at the persistence edge refuses any NUL in a text column of a row about to be
+flushed (`refuse_nul`), whichever route or command wrote it, on both databases.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from itertools import chain
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
 
 from workshop.errors import Invalid
 
@@ -66,3 +71,17 @@ def _text(value: str) -> str:
 
 CleanLine = Annotated[str, AfterValidator(_line)]
 CleanText = Annotated[str, AfterValidator(_text)]
+
+
+def refuse_nul(session: Session, _context: Any, _instances: Any) -> None:
+    """Before a flush: Invalid("text.nul") when a new or changed row has NUL in a text."""
+    for obj in chain(session.new, session.dirty):
+        state = inspect(obj)
+        for attr in state.mapper.column_attrs:
+            value = state.dict.get(attr.key)
+            if isinstance(value, str) and "\x00" in value:
+                raise Invalid("text.nul")
+
+
+if not event.contains(Session, "before_flush", refuse_nul):
+    event.listen(Session, "before_flush", refuse_nul)

@@ -32,6 +32,21 @@ def test_clean_line_and_clean_text() -> None:
         assert caught.value.key == "text.nul"
 
 
+def test_a_nul_written_by_any_path_is_refused_at_flush_on_both_databases(database) -> None:  # type: ignore[no-untyped-def]
+    with database.unit_of_work() as s:
+        community_id = make_community(s).id
+    with pytest.raises(Invalid) as caught, database.unit_of_work() as s:
+        from workshop.communities.models import Community
+
+        s.get(Community, community_id).street = "解放\x00路"
+        s.flush()
+    assert caught.value.key == "text.nul"
+    with database.unit_of_work(write=False) as s:
+        from workshop.communities.models import Community
+
+        assert s.get(Community, community_id).street == "示例街道"
+
+
 def _mapping(database, planner, stage: str = "mapping") -> tuple[int, str]:  # type: ignore[no-untyped-def]
     with database.unit_of_work() as s:
         ws = make_workshop(s, stage=stage, planner=s.merge(planner))
