@@ -241,3 +241,18 @@ def test_json_nested_50000_deep_is_422_not_500(client, planner_client, database)
     }
     ok = resident.post(f"/w/{code}/assets", json=body)
     assert ok.status_code == 201, ok.text
+
+
+def test_planner_names_and_satisfaction_comments_are_cleaned_too(database) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import make_participant, make_planner
+    from workshop.workshops.service import rate_service
+
+    with database.unit_of_work() as s:
+        planner = make_planner(s, name="\x1b张\u202e规划\x07", organisation="设计院\t三所")
+        assert (planner.name, planner.organisation) == ("张规划", "设计院 三所")
+        ws = make_workshop(s, stage="satisfaction", planner=planner)
+        resident = make_participant(s, ws)
+        response = rate_service(
+            db=s, workshop=ws, participant=resident, rating="satisfied", comment="很好\r\n谢谢\x07"
+        )
+        assert response.comment == "很好\n谢谢"

@@ -14,7 +14,7 @@ from workshop.communities.models import Community
 from workshop.db import utcnow
 from workshop.errors import Forbidden, Invalid, NotFound
 from workshop.live.broker import announce
-from workshop.text import clean_line
+from workshop.text import clean_line, clean_text
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 
 STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
@@ -191,7 +191,7 @@ def rate_service(
         response = SatisfactionResponse(workshop_id=workshop.id, participant_id=participant.id)
         db.add(response)
     response.rating = rating
-    response.comment = comment.strip()
+    response.comment = clean_text(comment)
     db.flush()
     return response
 
