@@ -328,3 +328,18 @@ def test_a_closed_workshop_takes_no_import(planner_client, database) -> None:  #
     done = _post(planner_client, ws_id, token, "import", **mapped)
     assert done.status_code == 422 and "工作坊已结束" in done.text
     assert _stored(database, ws_id) == []
+
+
+def test_abandoned_uploads_are_deleted_after_a_day(tmp_path) -> None:
+    import os
+    import time
+
+    from workshop.assets import importing
+
+    old = importing.store_upload(tmp_path, "a.geojson", _geojson([_point("甲")]))
+    path = importing.upload_path(tmp_path, old)
+    a_day_ago = time.time() - importing.KEEP_SECONDS - 60
+    os.utime(path, (a_day_ago, a_day_ago))
+    fresh = importing.store_upload(tmp_path, "b.geojson", _geojson([_point("乙")]))
+    assert not path.exists()
+    assert importing.upload_path(tmp_path, fresh).exists()

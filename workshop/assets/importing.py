@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from workshop import geo
 from workshop.assets.models import Asset
 from workshop.assets.service import ASSET_CLASSES, AssetFields, _clean_fields, subtypes_for
+from workshop.communities.importing import dbf_records, text_encoding
 from workshop.errors import DomainError, Invalid
 from workshop.i18n import label
 from workshop.live.broker import announce
@@ -43,13 +45,13 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_FEATURES = 5000
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".zip": "shapefile",
            ".gpkg": "gpkg"}  # fmt: skip
-ENCODINGS = ("UTF-8", "GB18030")  # GB18030 reads GBK and GB2312 text too
 NAME_GUESSES = ("name", "名称", "名字", "title", "标题")
 DESCRIPTION_GUESSES = ("description", "descr", "desc", "说明", "描述", "备注")
 CLASS_GUESSES = ("asset_class", "class", "类别")
 SUBTYPE_GUESSES = ("subtype", "细分类型", "类型")
 SINGLE = {"MultiPoint": "Point", "MultiLineString": "LineString", "MultiPolygon": "Polygon"}
 TOKEN_CHARS = frozenset("0123456789abcdef")
+KEEP_SECONDS = 24 * 3600  # an upload waits a day for its mapping and import
 
 
 @dataclass
@@ -105,9 +107,18 @@ def store_upload(folder: Path, filename: str, data: bytes) -> str:
     if FORMATS[ext] == "geojson":
         data = _utf8_geojson(data)
     folder.mkdir(parents=True, exist_ok=True)
+    _forget_stale(folder)
     token = secrets.token_hex(16)
     (folder / f"{token}{ext}").write_bytes(data)
     return token
+
+
+def _forget_stale(folder: Path) -> None:
+    """Delete uploads left un-imported for more than KEEP_SECONDS (abandoned imports)."""
+    cutoff = time.time() - KEEP_SECONDS
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def upload_path(folder: Path, token: str) -> Path:
@@ -208,14 +219,10 @@ def _shapefiles(path: Path) -> list[tuple[str, str, str | None, str]]:
 
 def _dbf_encoding(data: bytes, layer: str) -> str:
     """UTF-8 or GB18030, from the records' bytes (the header is binary)."""
-    records = data[int.from_bytes(data[8:10], "little") :] if len(data) > 10 else b""
-    for encoding in ENCODINGS:
-        try:
-            records.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise Invalid("asset_import.layer_encoding", layer=layer, tried="UTF-8, GBK/GB18030")
+    encoding = text_encoding(dbf_records(data))
+    if encoding is None:
+        raise Invalid("asset_import.layer_encoding", layer=layer, tried="UTF-8, GBK/GB18030")
+    return "GB18030" if encoding == "gb18030" else "UTF-8"
 
 
 def _read(name: str, source: str, layer: str | None, encoding: str) -> Layer:
