@@ -343,3 +343,14 @@ def test_abandoned_uploads_are_deleted_after_a_day(tmp_path) -> None:
     fresh = importing.store_upload(tmp_path, "b.geojson", _geojson([_point("乙")]))
     assert not path.exists()
     assert importing.upload_path(tmp_path, fresh).exists()
+
+
+def test_the_console_asset_panel_links_the_import(planner_client, database) -> None:  # type: ignore[no-untyped-def]
+    ws_id = _workshop(planner_client, database)
+    panel = planner_client.get(f"/console/workshops/{ws_id}/assets/_panel").text
+    assert f'href="/console/workshops/{ws_id}/assets/import"' in panel
+    upload = planner_client.get(f"/console/workshops/{ws_id}/assets/import")
+    assert upload.status_code == 200 and 'type="file"' in upload.text
+    closed = _workshop(planner_client, database, stage="closed")
+    panel = planner_client.get(f"/console/workshops/{closed}/assets/_panel").text
+    assert "/assets/import" not in panel
