@@ -22,7 +22,7 @@ from itertools import chain
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
-from sqlalchemy import event, inspect
+from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
 
 from workshop.errors import Invalid
@@ -73,12 +73,29 @@ CleanLine = Annotated[str, AfterValidator(_line)]
 CleanText = Annotated[str, AfterValidator(_text)]
 
 
+_TEXT_KEYS: dict[type, tuple[str, ...]] = {}
+
+
+def _text_keys(cls: type) -> tuple[str, ...]:
+    """The attribute names of a mapped class's text columns (found once per class)."""
+    keys = _TEXT_KEYS.get(cls)
+    if keys is None:
+        mapper = inspect(cls)
+        keys = tuple(
+            attr.key
+            for attr in mapper.column_attrs
+            if any(isinstance(col.type, String) for col in attr.columns)
+        )
+        _TEXT_KEYS[cls] = keys
+    return keys
+
+
 def refuse_nul(session: Session, _context: Any, _instances: Any) -> None:
     """Before a flush: Invalid("text.nul") when a new or changed row has NUL in a text."""
     for obj in chain(session.new, session.dirty):
-        state = inspect(obj)
-        for attr in state.mapper.column_attrs:
-            value = state.dict.get(attr.key)
+        values = obj.__dict__
+        for key in _text_keys(type(obj)):
+            value = values.get(key)
             if isinstance(value, str) and "\x00" in value:
                 raise Invalid("text.nul")
 
