@@ -16,6 +16,8 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+import workshop.text  # noqa: F401 - installs the NUL guard on every session's flush
+from workshop.bodyguard import BodyGuardMiddleware
 from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database
 from workshop.errors import Busy, DomainError, NotAuthenticated
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         wait_s=settings.write_wait_s,
     )
     app.state.secret_key = settings.resolved_secret_key()
+    # Innermost: bodies too deep to parse, or holding NUL, are refused before any route.
+    app.add_middleware(BodyGuardMiddleware)
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,
@@ -89,9 +93,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 def _include_routers(app: FastAPI) -> None:
     from workshop.accounts.routes import router as accounts
     from workshop.assessments.routes import router as assessments
+    from workshop.assets.import_routes import router as asset_import
     from workshop.assets.routes import router as assets
     from workshop.ballots.routes import router as ballots
     from workshop.communities.routes import router as communities
+    from workshop.exports.routes import router as gis_exports
     from workshop.followup.routes import router as followup
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
@@ -105,6 +111,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(communities)  # before followup: /console/communities/new is not an id
     app.include_router(followup)
     app.include_router(reports)
+    app.include_router(gis_exports)
+    app.include_router(asset_import)
     app.include_router(bundles)
     app.include_router(ballots)
 
@@ -168,6 +176,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def out_of_range(request: Request, exc: Exception) -> Response:
         # A number the database cannot hold (an id or a year far out of range) is bad
         # input, not a server fault; the request's transaction has been rolled back.
+        # PostgreSQL also answers a DataError for a NUL in text: say that, not "number".
+        if "NUL" in str(exc) or "0x00" in str(exc):
+            return error_response(request, 422, t("text.nul"), "text.nul")
         message = t("error.request_invalid", fields=t("error.number_out_of_range"))
         return error_response(request, 422, message, "request.out_of_range")
 

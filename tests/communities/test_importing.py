@@ -263,3 +263,35 @@ def test_base_layer_without_kind_and_with_a_bad_kind():
     assert "第 2 个要素没有 kind" in refusal(importing.base_layers_from_upload, "l.json", data)
     data = geojson(feature(polygon(), kind="forest"))
     assert "forest" in refusal(importing.base_layers_from_upload, "l.json", data)
+
+
+# -- GIS-in hygiene: heights, encodings, several layers ------------------------------------
+
+
+def test_a_3d_boundary_is_stored_without_z():
+    ring = [[x, y, 245.5] for x, y in SQUARE]
+    boundary = importing.boundary_from_upload("b.geojson", geojson(feature(polygon(ring))))
+    assert boundary == {"type": "Polygon", "coordinates": [SQUARE]}
+
+
+def test_a_gbk_geojson_is_read_and_one_in_no_known_encoding_is_named():
+    doc = geojson(
+        feature({"type": "LineString", "coordinates": SQUARE[:2]}, kind="road", 名称="老街")
+    )
+    text = json.dumps(json.loads(doc), ensure_ascii=False).encode("gbk")
+    layers = importing.base_layers_from_upload("l.geojson", text)
+    assert layers["features"][0]["properties"] == {"kind": "road"}
+    message = refusal(importing.boundary_from_upload, "b.geojson", b'{"type": "\xff\xfe\xff"}')
+    assert "UTF-8" in message and "GB18030" in message
+    assert "不是有效的 GeoJSON" not in message
+
+
+def test_a_zip_with_several_shapefiles_is_refused_naming_them():
+    one = zipfile.ZipFile(io.BytesIO(zipped_shapefile([("polygon", SQUARE, "green")])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for stem in ("roads", "greens"):
+            for info in one.infolist():
+                archive.writestr(info.filename.replace("layer", stem), one.read(info))
+    message = refusal(importing.base_layers_from_upload, "two.zip", out.getvalue())
+    assert "greens.shp" in message and "roads.shp" in message

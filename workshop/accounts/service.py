@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
 from workshop.errors import Conflict, Invalid, NotAuthenticated
+from workshop.text import clean_line
 
 DISCIPLINES = ("planner", "architect", "engineer")
 TITLES = ("junior", "intermediate", "associate_senior", "senior")
@@ -42,10 +43,10 @@ def create_planner(
     planner = Planner(
         username=username,
         password_hash=_hasher.hash(password),
-        name=name.strip() or username,
+        name=clean_line(name) or username,
         discipline=discipline,
         title=title,
-        organisation=organisation.strip(),
+        organisation=clean_line(organisation),
     )
     db.add(planner)
     db.flush()
@@ -73,7 +74,7 @@ def update_profile(
         raise Invalid("planner.unknown_discipline")
     if title not in TITLES:
         raise Invalid("planner.unknown_title")
-    organisation = organisation.strip()
+    organisation = clean_line(organisation)
     if len(organisation) > 128:
         raise Invalid("field.too_long", limit=128)
     planner.discipline, planner.title, planner.organisation = discipline, title, organisation

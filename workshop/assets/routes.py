@@ -59,10 +59,12 @@ class AssetInput:
         return self._fields
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, field: str = "") -> str | None:
     if value is None or isinstance(value, UploadFile):
         return None
-    text = str(value)
+    if not isinstance(value, str):  # a JSON object, list, number or bool: never str() it
+        raise Invalid("field.wrong_type", field=field)
+    text = value
     if len(text) > TEXT_LIMIT:
         raise Invalid("field.too_long", limit=TEXT_LIMIT)
     return text
@@ -120,10 +122,10 @@ async def _parse_input(request: Request) -> AssetInput:
             if lon is None or lat is None:
                 raise Invalid("geo.point_missing")
     fields = AssetFields(
-        asset_class=_text(data.get("asset_class")),
-        subtype=_text(data.get("subtype")),
-        name=_text(data.get("name")),
-        description=_text(data.get("description")),
+        asset_class=_text(data.get("asset_class"), "asset_class"),
+        subtype=_text(data.get("subtype"), "subtype"),
+        name=_text(data.get("name"), "name"),
+        description=_text(data.get("description"), "description"),
         geometry=geometry,
         photo=photo or None,
         photo_ready=bool(photo and consent),

@@ -20,6 +20,7 @@ from workshop.communities.models import Community
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.i18n import label
 from workshop.live.broker import announce
+from workshop.text import clean_line, clean_text
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import require_stage
 
@@ -136,23 +137,23 @@ def _clean_fields(
     asset_class = fields.asset_class if fields.asset_class is not None else current.asset_class  # type: ignore[union-attr]
     if asset_class not in ASSET_CLASSES:
         raise Invalid("asset.unknown_class")
-    subtype = (
+    subtype = clean_line(
         fields.subtype if fields.subtype is not None else current.subtype if current else ""
-    ).strip()
+    )
     if subtype and subtype not in subtypes_for(community)[asset_class]:
         raise Invalid("asset.unknown_subtype")
-    name = (fields.name if fields.name is not None else current.name if current else "").strip()
+    name = clean_line(fields.name if fields.name is not None else current.name if current else "")
     if not name:
         raise Invalid("asset.name_required")
     if len(name) > NAME_MAX:
         raise Invalid("field.too_long", limit=NAME_MAX)
-    description = (
+    description = clean_text(
         fields.description
         if fields.description is not None
         else current.description
         if current
         else ""
-    ).strip()
+    )
     if len(description) > DESCRIPTION_MAX:
         raise Invalid("field.too_long", limit=DESCRIPTION_MAX)
     if asset_class == "human" and (HOME_ADDRESS.search(name) or HOME_ADDRESS.search(description)):

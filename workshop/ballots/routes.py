@@ -90,6 +90,8 @@ def enter_poster(
 ) -> Response:
     if len(proposal) != len(dots):
         raise Invalid("ballots.poster_invalid", limit=service.MAX_POSTER_DOTS)
+    if len(set(proposal)) != len(proposal):  # two rows for one proposal: which one counts?
+        raise Invalid("form.duplicate_rows")
     try:
         counts = {p: int(d) for p, d in zip(proposal, dots, strict=True) if d.strip()}
     except ValueError:

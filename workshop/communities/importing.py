@@ -90,6 +90,7 @@ def read_features(filename: str, data: bytes) -> list[Feature]:
     vertices = 0
     for n, (geometry, _props) in enumerate(features, start=1):
         points = list(_positions(geometry.get("coordinates"), n))
+        geometry["coordinates"] = _two_d(geometry.get("coordinates"))  # Z dropped
         if not points:
             raise Invalid("community.import.no_geometry", n=n)
         vertices += len(points)
@@ -126,6 +127,31 @@ def _positions(coords: Any, n: int) -> Iterable[tuple[float, float]]:
         return
     for part in coords:
         yield from _positions(part, n)
+
+
+def _two_d(coords: Any) -> Any:
+    """GeoJSON coordinates with every position cut to (x, y): heights are not kept."""
+    if isinstance(coords, list | tuple):
+        if coords and all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords):
+            return [coords[0], coords[1]] if len(coords) >= 2 else list(coords)
+        return [_two_d(c) for c in coords]
+    return coords
+
+
+def text_encoding(data: bytes) -> str | None:
+    """ "utf-8" or "gb18030" (which reads GBK and GB2312 too) when `data` decodes so."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def dbf_records(data: bytes) -> bytes:
+    """The record part of a .dbf file (text and digits), past its binary header."""
+    return data[int.from_bytes(data[8:10], "little") :] if len(data) > 10 else b""
 
 
 def _check_lon_lat(points: list[tuple[float, float]], n: int) -> None:
@@ -177,9 +203,12 @@ def _check_shape(geometry: dict[str, Any], n: int) -> None:
 
 
 def _geojson_features(data: bytes) -> list[Feature]:
+    encoding = text_encoding(data)
+    if encoding is None:  # say so: "not valid GeoJSON" would send the planner astray
+        raise Invalid("asset_import.encoding", tried="UTF-8, GBK/GB18030")
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        doc = json.loads(data.decode(encoding))
+    except ValueError:
         raise Invalid("community.import.unparseable", fmt="GeoJSON") from None
     if not isinstance(doc, dict):
         raise Invalid("community.import.unparseable", fmt="GeoJSON")
@@ -324,13 +353,18 @@ def _shp_features(data: bytes) -> list[Feature]:
     if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
         raise Invalid("community.import.too_big", limit=MAX_UNZIPPED_BYTES // (1024 * 1024))
     by_ext: dict[str, zipfile.ZipInfo] = {}
+    shps = []
     for info in infos:
         name = info.filename.rsplit("/", 1)[-1]
         if name.startswith(".") or "__MACOSX" in info.filename or "." not in name:
             continue
+        if name.lower().endswith(".shp"):
+            shps.append(name)
         by_ext.setdefault(name.rsplit(".", 1)[-1].lower(), info)
     if "shp" not in by_ext:
         raise Invalid("community.import.no_shp")
+    if len(shps) > 1:  # one file's geometry with another's attributes: never; name them
+        raise Invalid("community.import.several_shp", names="、".join(sorted(shps))[:200])
     try:
         if "prj" in by_ext:
             check_prj(archive.read(by_ext["prj"]).decode("utf-8", "replace"))
@@ -347,7 +381,7 @@ def _shp_features(data: bytes) -> list[Feature]:
             shp=files["shp"],
             shx=files.get("shx"),
             dbf=files["dbf"],
-            encoding="utf-8",
+            encoding=text_encoding(dbf_records(files["dbf"].getvalue())) or "utf-8",
             encodingErrors="replace",
         )
         if len(reader) > MAX_FEATURES:

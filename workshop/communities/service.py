@@ -11,6 +11,7 @@ from workshop.accounts.models import Planner
 from workshop.communities import importing
 from workshop.communities.models import Community
 from workshop.errors import Invalid, NotFound
+from workshop.text import clean_line
 from workshop.workshops.models import Workshop
 
 
@@ -52,7 +53,7 @@ def save_community(
     replace_layers: bool = False,
 ) -> Community:
     """Check everything first, then change the row: a refusal leaves it as it was."""
-    name = name.strip()
+    name = clean_line(name)
     if not name:
         raise Invalid("community.name_required")
     boundary = None
@@ -71,8 +72,8 @@ def save_community(
         community = Community(name=name, boundary=boundary, created_by=planner.id)
         db.add(community)
     community.name = name
-    community.district = district.strip()
-    community.street = street.strip()
+    community.district = clean_line(district)
+    community.street = clean_line(street)
     if boundary is not None:
         community.boundary = boundary
     if layers is not None:

@@ -16,6 +16,7 @@ from workshop.errors import Invalid, NotFound
 from workshop.followup import service
 from workshop.service_log.service import my_workshops
 from workshop.templating import go_to, render
+from workshop.text import check_date
 from workshop.workshops.models import Workshop
 
 router = APIRouter(prefix="/console")
@@ -78,6 +79,7 @@ def update_follow_up(
         day = date.fromisoformat(on)
     except ValueError:
         raise Invalid("log.date_invalid") from None
+    check_date(day)
     service.update(db=db, follow_up=follow_up, planner=planner, status=status, note=note, on=day)
     return go_to(request, f"/console/communities/{follow_up.community_id}#followup-{follow_up.id}")
 

@@ -19,6 +19,7 @@ from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.followup.models import FollowUp, FollowUpNote
 from workshop.i18n import label
 from workshop.proposals.models import Proposal
+from workshop.text import clean_text
 from workshop.workshops.models import Workshop
 
 STEPS = ("adopted", "designing", "approved", "building", "done")
@@ -77,7 +78,7 @@ def update(
     *, db: Session, follow_up: FollowUp, planner: Planner, status: str, note: str, on: date
 ) -> FollowUpNote:
     """Move to `status` (or stay, to add a progress note) with a dated note."""
-    note = note.strip()
+    note = clean_text(note)
     if status not in STATUSES:
         raise Invalid("followup.unknown_status")
     if len(note) > NOTE_MAX:

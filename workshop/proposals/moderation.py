@@ -15,6 +15,7 @@ from workshop.assets.models import Asset
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.live.broker import announce
 from workshop.proposals.models import ModerationEvent, Proposal, ProposalAsset
+from workshop.text import clean_line, clean_text
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import require_stage
 
@@ -24,14 +25,14 @@ ASSET_LINKS_MAX = 10
 
 
 def _clean_text(title: str, description: str) -> tuple[str, str]:
-    title = title.strip()
+    title, description = clean_line(title), clean_text(description)
     if not title:
         raise Invalid("proposal.title_required")
     if len(title) > TITLE_MAX:
         raise Invalid("field.too_long", limit=TITLE_MAX)
     if len(description) > DESCRIPTION_MAX:
         raise Invalid("field.too_long", limit=DESCRIPTION_MAX)
-    return title, description.strip()
+    return title, description
 
 
 def submit_proposal(

@@ -192,6 +192,8 @@ def _ballot_values(proposal: list[int], value: list[str]) -> dict[int, int]:
     """A ballot form's rows as {proposal id: value}; a row left "" is no vote."""
     if len(proposal) != len(value):
         raise Invalid("vote.bad_value")
+    if len(set(proposal)) != len(proposal):  # two rows for one proposal: which one counts?
+        raise Invalid("form.duplicate_rows")
     try:
         return {pid: int(v) for pid, v in zip(proposal, value, strict=True) if v.strip()}
     except ValueError:

@@ -123,6 +123,11 @@ def form_share(text: str) -> Fraction:
         raise Invalid("voting.share_invalid") from exc
 
 
+# People in one community's meeting or register: far above any real one, far below what
+# a JSON number or a database integer can hold (members=9223372036854775808 is refused).
+COUNT_MAX = 1_000_000
+
+
 def check_dots(dots_total: int, dots_per_proposal: int) -> None:
     if not 1 <= dots_total <= DOTS_MAX or not 1 <= dots_per_proposal <= dots_total:
         raise Invalid("voting.dots_invalid", limit=DOTS_MAX)
@@ -144,6 +149,8 @@ def save_rules(*, db: Session, workshop: Workshop, rules: WorkshopRules) -> Work
         raise Invalid("voting.agreement_too_low")
     if c.quorum < 0 or c.group_min_voters < 1 or d.members < 0:
         raise Invalid("voting.count_invalid")
+    if max(c.quorum, c.group_min_voters, d.members) > COUNT_MAX:
+        raise Invalid("voting.count_too_large", limit=COUNT_MAX)
     row = db.get(VotingRules, workshop.id)
     if row is None:
         row = VotingRules(workshop_id=workshop.id)

@@ -14,6 +14,7 @@ from workshop.communities.models import Community
 from workshop.errors import Forbidden, Invalid, NotFound
 from workshop.service_log.models import ServiceLogEntry
 from workshop.service_log.points import DEFAULT_RULES, WORK_FUNCTIONS
+from workshop.text import clean_line, clean_text
 from workshop.workshops.models import Workshop
 
 # Kept for older imports; the rules in force come from workshop.service_log.rules.
@@ -137,7 +138,7 @@ def _parse(db: Session, planner: Planner, form: EntryForm) -> dict:
         raise Invalid("log.hours_invalid") from None
     if not MIN_HOURS <= hours <= MAX_HOURS:
         raise Invalid("log.hours_invalid")
-    summary = form.summary.strip()
+    summary = clean_text(form.summary)
     if not summary:
         raise Invalid("log.summary_required")
     if len(summary) > SUMMARY_MAX:
@@ -148,7 +149,7 @@ def _parse(db: Session, planner: Planner, form: EntryForm) -> dict:
         raise Invalid("log.special_invalid") from None
     if not 0 <= special <= DEFAULT_RULES["special_cap"]:
         raise Invalid("log.special_invalid")
-    media = form.media_coverage.strip()
+    media = clean_line(form.media_coverage)
     if len(media) > MEDIA_MAX:
         raise Invalid("field.too_long", limit=MEDIA_MAX)
     if special and not media:

@@ -19,6 +19,7 @@ from workshop.assets.models import Asset
 from workshop.bundle.service import BUNDLE_TABLES
 from workshop.db import Base
 from workshop.errors import Conflict, Invalid
+from workshop.text import clean_line
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import clean_title
 
@@ -36,7 +37,7 @@ class WorkshopForm:
 def update_workshop(*, db: Session, workshop: Workshop, form: WorkshopForm) -> Workshop:
     """Change title, date, place and resident groups; a group someone chose stays."""
     title = clean_title(form.title)
-    groups = list(dict.fromkeys(g.strip()[:32] for g in form.groups if g.strip()))
+    groups = list(dict.fromkeys(clean_line(g)[:32] for g in form.groups if clean_line(g)))
     if not groups:
         raise Invalid("workshop.groups_required")
     if len(groups) > MAX_GROUPS:
@@ -52,7 +53,7 @@ def update_workshop(*, db: Session, workshop: Workshop, form: WorkshopForm) -> W
     if dropped:
         raise Invalid("workshop.group_in_use", group="、".join(dropped))
     workshop.title, workshop.date = title, form.on
-    workshop.place = form.place.strip()[:200]
+    workshop.place = clean_line(form.place)[:200]
     workshop.resident_groups = groups
     db.flush()
     return workshop

@@ -33,6 +33,7 @@ from workshop.proposals import views as voting_views
 from workshop.proposals.service import tally
 from workshop.ratelimit import TooManyAttempts
 from workshop.templating import go_to, partial_or_back, public_base, render
+from workshop.text import CleanLine, check_date
 from workshop.workshops import editing, privacy, service
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.poster import Poster, poster_pdf
@@ -77,9 +78,9 @@ def console_home(request: Request, planner: CurrentPlanner, db: DbSession) -> Re
 
 
 def workshop_form(
-    title: Annotated[str, Form(max_length=200)],
-    on: Annotated[str, Form(alias="date")],
-    place: Annotated[str, Form(max_length=200)] = "",
+    title: Annotated[CleanLine, Form(max_length=200)],
+    on: Annotated[str, Form(alias="date", max_length=10)],
+    place: Annotated[CleanLine, Form(max_length=200)] = "",
     groups: Annotated[str, Form(max_length=2000)] = "",
 ) -> editing.WorkshopForm:
     """The workshop form's fields (new and edit), the date parsed."""
@@ -87,6 +88,7 @@ def workshop_form(
         day = date.fromisoformat(on)
     except ValueError:
         raise Invalid("workshop.date_invalid") from None
+    check_date(day)
     return editing.WorkshopForm(title=title, on=day, place=place, groups=groups.splitlines())
 
 

@@ -14,6 +14,7 @@ from workshop.communities.models import Community
 from workshop.db import utcnow
 from workshop.errors import Forbidden, Invalid, NotFound
 from workshop.live.broker import announce
+from workshop.text import clean_line, clean_text
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 
 STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
@@ -34,7 +35,7 @@ def normalise_code(code: str) -> str:
 
 def clean_title(title: str) -> str:
     """A workshop's title, trimmed; refused when empty or longer than 200 characters."""
-    title = title.strip()
+    title = clean_line(title)
     if not title:
         raise Invalid("workshop.title_required")
     if len(title) > 200:
@@ -56,7 +57,7 @@ def create_workshop(
     title = clean_title(title)
     if db.get(Community, community_id) is None:
         raise NotFound("community.not_found")
-    clean_groups = [g.strip()[:32] for g in (groups or DEFAULT_GROUPS) if g.strip()]
+    clean_groups = [clean_line(g)[:32] for g in (groups or DEFAULT_GROUPS) if clean_line(g)]
     code = new_join_code()
     while db.scalar(select(Workshop.id).where(Workshop.join_code == code)) is not None:
         code = new_join_code()
@@ -65,7 +66,7 @@ def create_workshop(
         planner_id=planner.id,
         title=title,
         date=on,
-        place=place.strip()[:200],
+        place=clean_line(place)[:200],
         join_code=code,
         resident_groups=clean_groups[:12],
     )
@@ -109,7 +110,7 @@ def join(
         raise Invalid("join.consent_required")
     if workshop.stage == "closed":
         raise Forbidden("join.closed")
-    nickname = nickname.strip()
+    nickname = clean_line(nickname)
     if len(nickname) > 32:
         raise Invalid("field.too_long", limit=32)
     group = group.strip()
@@ -190,7 +191,7 @@ def rate_service(
         response = SatisfactionResponse(workshop_id=workshop.id, participant_id=participant.id)
         db.add(response)
     response.rating = rating
-    response.comment = comment.strip()
+    response.comment = clean_text(comment)
     db.flush()
     return response
 
