@@ -42,7 +42,7 @@ from workshop.ballots.cards import new_card_code
 from workshop.bundle.models import WorkshopOrigin
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
-from workshop.proposals.audit import rewrite_content_ids
+from workshop.proposals.audit import rewrite_content_ids, verify_bundle_tables, verify_workshop
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import new_join_code
 
@@ -122,6 +122,20 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _order_key(value: Any) -> tuple:
+    """Sort key for a key value: integers by value, pseudonyms ("P0001") by their number,
+    anything else after them by its text."""
+    if isinstance(value, bool) or value is None:
+        return (2, str(value))
+    if isinstance(value, int):
+        return (0, value)
+    text = str(value)
+    digits = text.lstrip("P")
+    if text.startswith("P") and digits.isdigit():
+        return (0, int(digits))
+    return (1, text)
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -158,7 +172,9 @@ def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = 
             dict(r)
             for r in db.execute(select(table).where(selector(table, workshop.id, ids))).mappings()
         ]
-        rows.sort(key=lambda r: tuple(str(r.get(c.name)) for c in table.primary_key.columns))
+        # Integer key order (1, 2, 10, never "1", "10", "2"): the import numbers rows in
+        # file order, and a chain is walked in id order, so this order must be the ids'.
+        rows.sort(key=lambda r: tuple(_order_key(r.get(c.name)) for c in table.primary_key.columns))
         rows_of[name] = rows
         if "id" in table.c:
             ids[name] = {r["id"] for r in rows}
@@ -286,7 +302,66 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
             for column in columns:
                 _check_geometry(row.get(column), allow_none=name != "asset")
     photos = {n.removeprefix("photos/"): b for n, b in contents.items() if n.startswith("photos/")}
+    _check_counts(manifest, tables, photos)
+    _check_ids(tables)
+    title = tables["workshop"][0].get("title")
+    if manifest.get("workshop_title", title) != title:
+        raise Invalid("bundle.manifest_mismatch", field="workshop_title")
     return manifest, tables, photos
+
+
+def _check_counts(manifest: dict, tables: dict[str, list[dict]], photos: dict) -> None:
+    """The manifest's counts are what the tables hold (a table it does not count is
+    refused too: an all-zero or missing count never passes)."""
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict):
+        raise Invalid("bundle.manifest_mismatch", field="counts")
+    found = {name: len(rows) for name, rows in tables.items()} | {"photos": len(photos)}
+    for name, n in found.items():
+        listed = counts.get(name, 0 if name in ADDED_IN and n == 0 else None)
+        if listed != n or isinstance(listed, bool):
+            raise Invalid("bundle.count_mismatch", table=name, listed=str(listed)[:20], found=n)
+
+
+def _check_ids(tables: dict[str, list[dict]]) -> None:
+    """Every row of a table with an id has one, and no two share it."""
+    for name, _ in BUNDLE_TABLES:
+        table = _table(name)
+        if "id" not in table.c or "id" not in table.primary_key.columns:
+            continue
+        ids = [r.get("id") for r in tables[name]]
+        if None in ids or len(set(map(repr, ids))) != len(ids):
+            raise Invalid("bundle.duplicate_id", table=name)
+
+
+def check_chains(tables: dict[str, list[dict]]) -> None:
+    """Recompute every hash chain and sealed head of the bundle; raise Invalid naming the
+    first entry that does not match (the bundle's own ids: what `verify --bundle` prints)."""
+    _checked, problems = verify_bundle_tables(tables)
+    if problems:
+        first = problems[0]
+        raise Invalid(
+            "bundle.chain_broken",
+            entry=Message(f"verify.chain.{first.chain}"),
+            number=first.entry_id,
+            reason=Message(first.key),
+            count=len(problems),
+        )
+
+
+class Message:
+    """A message key formatted in the locale current when the error is shown."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __str__(self) -> str:
+        from workshop.i18n import t
+
+        return t(self.key)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def zlib_error() -> type[Exception]:
@@ -330,6 +405,7 @@ class Imported:
 def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
     """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
     manifest, tables, photos = read_bundle(data)
+    check_chains(tables)  # before the duplicate check: a forgery must not block the original
     uid = manifest["workshop_uid"]
     known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
     if known is not None:
@@ -345,6 +421,12 @@ def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -
         log.warning("bundle import failed", exc_info=True)
         raise Invalid("bundle.corrupt") from None
     workshop_id = new_ids["workshop"][tables["workshop"][0]["id"]]
+    # The chains as stored here, walked in the new ids' order: an import that broke them
+    # rolls back rather than leave a false tamper alarm behind.
+    _checked, problems = verify_workshop(db, workshop_id)
+    if problems:
+        log.error("bundle import broke a chain: %s", problems[:3])
+        raise Invalid("bundle.corrupt")
     db.add(WorkshopOrigin(workshop_id=workshop_id, uid=uid, imported_at=utcnow()))
     db.flush()
     if photos_dir is not None and photos:
@@ -382,7 +464,9 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
         has_id = "id" in table.c and "id" in table.primary_key.columns
         batch: list[dict] = []
         old_ids: list[Any] = []
-        for row in tables[name]:
+        # Ids are handed out in insertion order: inserting in the bundle's id order keeps
+        # every chain's order (bundles from before the integer sort hold "1, 10, 2").
+        for row in sorted(tables[name], key=lambda r: _order_key(r.get("id"))):
             if name == "planner":
                 existing = db.scalar(
                     select(table.c.id).where(table.c.username == row.get("username"))
