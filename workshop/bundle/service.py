@@ -38,6 +38,7 @@ from sqlalchemy import Date, DateTime, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 import workshop.models  # noqa: F401 - every table in the metadata
+from workshop.assets import photos as asset_photos
 from workshop.ballots.cards import new_card_code
 from workshop.bundle.models import WorkshopOrigin
 from workshop.db import Base, utcnow
@@ -120,6 +121,17 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value
+
+
+def _reencode_photos(photos: dict[str, bytes]) -> dict[str, bytes]:
+    """Every photo re-encoded as an upload is; raise Invalid naming the first bad one."""
+    out = {}
+    for name, blob in photos.items():
+        try:
+            out[name] = asset_photos.reencode(blob)
+        except Invalid:
+            raise Invalid("bundle.bad_photo", name=name[:80]) from None
+    return out
 
 
 def _order_key(value: Any) -> tuple:
@@ -402,11 +414,45 @@ class Imported:
     created: bool  # False: this bundle's workshop was already here
 
 
-def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
-    """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
+@dataclass
+class Prepared:
+    """A bundle read and verified, its photos re-encoded: ready to write (no database yet)."""
+
+    manifest: dict
+    tables: dict[str, list[dict]]
+    jpegs: dict[str, bytes]  # new photo name -> re-encoded JPEG
+
+    @property
+    def uid(self) -> str:
+        return str(self.manifest["workshop_uid"])
+
+    @property
+    def title(self) -> str:
+        return str(self.tables["workshop"][0].get("title") or "")
+
+
+def prepare_import(data: bytes) -> Prepared:
+    """Read and verify a bundle with no database: checksums, counts, ids, geometry, every
+    chain and sealed head, photos re-encoded as uploads are. Slow on a large bundle: run
+    it off the event loop, and before taking the writer (`import_prepared` is the rest)."""
     manifest, tables, photos = read_bundle(data)
     check_chains(tables)  # before the duplicate check: a forgery must not block the original
-    uid = manifest["workshop_uid"]
+    jpegs = _reencode_photos(photos)  # EXIF and GPS dropped, images only
+    names = {old: f"{secrets.token_urlsafe(18)}.jpg" for old in jpegs}
+    for row in tables["asset"]:
+        # A name with no photo in the bundle could point at another photo here: dropped.
+        row["photo"] = names.get(row.get("photo")) if row.get("photo") else None
+    return Prepared(manifest, tables, {names[old]: jpeg for old, jpeg in jpegs.items()})
+
+
+def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
+    """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
+    return import_prepared(db, prepare_import(data), photos_dir=photos_dir)
+
+
+def import_prepared(db: Session, prepared: Prepared, *, photos_dir: Path | None = None) -> Imported:
+    """Write a verified bundle in the caller's transaction (or find it already here)."""
+    tables, jpegs, uid = prepared.tables, prepared.jpegs, prepared.uid
     known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
     if known is not None:
         return Imported(known.workshop_id, uid, created=False)
@@ -429,12 +475,10 @@ def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -
         raise Invalid("bundle.corrupt")
     db.add(WorkshopOrigin(workshop_id=workshop_id, uid=uid, imported_at=utcnow()))
     db.flush()
-    if photos_dir is not None and photos:
+    if photos_dir is not None and jpegs:
         photos_dir.mkdir(parents=True, exist_ok=True)
-        for name, blob in photos.items():
-            target = photos_dir / name
-            if not target.exists():  # names are random; the same name is the same photo
-                target.write_bytes(blob)
+        for name, jpeg in jpegs.items():
+            (photos_dir / name).write_bytes(jpeg)
     return Imported(workshop_id, uid, created=True)
 
 

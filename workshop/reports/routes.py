@@ -9,12 +9,14 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 
 from workshop import exports
+from workshop.accounts.models import Planner
 from workshop.assessments import versions
 from workshop.assessments.deps import FacilitatedWorkshop
 from workshop.assessments.review import is_facilitator
 from workshop.assessments.service import latest_record
-from workshop.bundle import export_bundle, import_bundle
-from workshop.deps import CurrentPlanner, DbSession, photos_dir
+from workshop.bundle import export_bundle
+from workshop.bundle.service import import_prepared, prepare_import
+from workshop.deps import DbSession, current_planner, photos_dir
 from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
 from workshop.templating import go_to
@@ -90,18 +92,28 @@ bundles = APIRouter(prefix="/console/bundles")
 
 
 @bundles.post("/import")
-async def bundle_upload(
+def bundle_upload(
     request: Request,
-    planner: CurrentPlanner,
-    db: DbSession,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
+    """Import a bundle: a plain `def`, so FastAPI runs it on a worker thread and the event
+    loop keeps serving. The bundle is read and verified before the writer is taken; only
+    the inserts hold it (`workshop.bundle.service.prepare_import`)."""
+    database = request.app.state.db
+    with database.unit_of_work(write=False) as db:
+        planner = current_planner(request, db)
+        planner_id = planner.id
     if file is None or not file.filename:
         raise Invalid("bundle.no_file")
-    data = await file.read(MAX_UPLOAD + 1)
+    data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid("bundle.too_large")
-    done = import_bundle(db, data, photos_dir=photos_dir(request))
-    db.flush()
-    visible = is_facilitator(db=db, workshop=db.get(Workshop, done.workshop_id), planner=planner)
-    return go_to(request, f"/console/workshops/{done.workshop_id}" if visible else "/console")
+    prepared = prepare_import(data)
+    with database.unit_of_work() as db:
+        done = import_prepared(db, prepared, photos_dir=photos_dir(request))
+        workshop = db.get(Workshop, done.workshop_id)
+        planner = db.get(Planner, planner_id)
+        visible = is_facilitator(db=db, workshop=workshop, planner=planner)
+    if visible:
+        return go_to(request, f"/console/workshops/{done.workshop_id}")
+    return go_to(request, "/console")
