@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from workshop.bundle import keys
 from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database
 from workshop.errors import DomainError, NotAuthenticated
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.state.db = Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     app.state.secret_key = settings.resolved_secret_key()
+    # Ed25519 key pair, made at first start (workshop.bundle.keys): signs bundles, records.
+    app.state.instance_key = keys.activate(settings.data_dir)
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,
@@ -85,6 +88,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.assessments.routes import router as assessments
     from workshop.assets.routes import router as assets
     from workshop.ballots.routes import router as ballots
+    from workshop.bundle.routes import pages as bundle_pages
     from workshop.communities.routes import router as communities
     from workshop.followup.routes import router as followup
     from workshop.live.routes import router as live
@@ -100,6 +104,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(followup)
     app.include_router(reports)
     app.include_router(bundles)
+    app.include_router(bundle_pages)
     app.include_router(ballots)
 
 

@@ -204,6 +204,8 @@ def _rewrite(path: Path, edit, *, fix_manifest: bool) -> None:  # type: ignore[n
                 members[name] = json.dumps(rows, ensure_ascii=False).encode()
                 if fix_manifest:
                     manifest["members"][name] = hashlib.sha256(members[name]).hexdigest()
+    if fix_manifest:  # the forger drops the signature (it no longer verifies)
+        members.pop("signature.json", None)
     members["manifest.json"] = json.dumps(manifest).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:

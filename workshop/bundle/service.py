@@ -17,6 +17,7 @@ JSON, geometry), then every row is written in one transaction; any failure raise
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -40,7 +41,8 @@ from sqlalchemy.orm import Session
 import workshop.models  # noqa: F401 - every table in the metadata
 from workshop.assets import photos as asset_photos
 from workshop.ballots.cards import new_card_code
-from workshop.bundle.models import WorkshopOrigin
+from workshop.bundle import keys
+from workshop.bundle.models import TrustedKey, WorkshopOrigin
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
 from workshop.proposals.audit import rewrite_content_ids, verify_bundle_tables, verify_workshop
@@ -48,8 +50,11 @@ from workshop.workshops.models import Workshop
 from workshop.workshops.service import new_join_code
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # 2 added ballot cards, population and the rows' refs
+FORMAT_VERSION = 3
+# 2 added ballot cards, population and the rows' refs; 3 record signatures (and the
+# optional signature.json: the exporting instance's Ed25519 signature of manifest.json)
+READABLE_VERSIONS = (1, 2, 3)
+SIGNATURE = "signature.json"
 MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed
 MAX_RATIO = 200  # uncompressed ÷ compressed per member: beyond this it is a zip bomb
@@ -88,6 +93,7 @@ BUNDLE_TABLES: tuple[tuple[str, Selector], ...] = (
     ("vote_change", _by_parent("round_id", "voting_round")),
     ("satisfaction_response", _by_workshop),
     ("assessment_record", _by_workshop),
+    ("record_signature", _by_parent("record_id", "assessment_record")),
     ("professional_review", _by_workshop),
     ("follow_up", _by_workshop),
     ("follow_up_note", _by_parent("follow_up_id", "follow_up")),
@@ -95,7 +101,7 @@ BUNDLE_TABLES: tuple[tuple[str, Selector], ...] = (
     ("population", _by_workshop),
 )
 # Tables a bundle of an older format may lack (read as empty).
-ADDED_IN = {"ballot_card": 2, "population": 2}
+ADDED_IN = {"ballot_card": 2, "population": 2, "record_signature": 3}
 # Columns that never leave the instance.
 # A card's code is a credential (it starts a participant): a fresh one is made on import.
 PRIVATE = {
@@ -170,8 +176,16 @@ class Bundle:
     manifest: dict
 
 
-def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = None) -> Bundle:
-    """Return the workshop as a zip (bytes) and its manifest."""
+def export_bundle(
+    db: Session,
+    workshop: Workshop,
+    *,
+    photos_dir: Path | None = None,
+    key: keys.InstanceKey | None = None,
+) -> Bundle:
+    """Return the workshop as a zip (bytes) and its manifest, signed with `key` (default:
+    this instance's key, when one is loaded)."""
+    key = key or keys.active()
     uid = workshop_uid(db, workshop)
     ids: Ids = {"community": {workshop.community_id}, "planner": {workshop.planner_id}}
     tables: dict[str, list[dict]] = {}
@@ -238,12 +252,26 @@ def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = 
         "counts": {name: len(rows) for name, rows in tables.items()} | {"photos": len(photos)},
         "members": {name: _sha256(data) for name, data in members.items()},
     }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        z.writestr("manifest.json", manifest_bytes)
+        if key is not None:
+            z.writestr(SIGNATURE, json.dumps(_signature(key, manifest_bytes), indent=2))
         for name, data in members.items():
             z.writestr(name, data)
     return Bundle(buffer.getvalue(), manifest)
+
+
+def _signature(key: keys.InstanceKey, manifest_bytes: bytes) -> dict:
+    return {
+        "format": "workshop-signature",
+        "algorithm": "ed25519",
+        "signed": "manifest.json",
+        "public_key": key.public_b64,
+        "fingerprint": key.fingerprint,
+        "signature": key.sign(manifest_bytes),
+    }
 
 
 # --- import -----------------------------------------------------------------------------
@@ -251,6 +279,15 @@ def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = 
 
 def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, bytes]]:
     """Open and check the zip; return (manifest, tables, photos) or raise Invalid."""
+    manifest, tables, photos, _signer = read_signed_bundle(data)
+    return manifest, tables, photos
+
+
+def read_signed_bundle(
+    data: bytes,
+) -> tuple[dict, dict[str, list[dict]], dict[str, bytes], str | None]:
+    """`read_bundle`, and the fingerprint of the key that signed the manifest (None when
+    unsigned). A signature that does not verify is refused (Invalid), never ignored."""
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
@@ -261,7 +298,7 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
     total = 0
     for info in infos:
         name = info.filename
-        if name != "manifest.json" and not (
+        if name not in ("manifest.json", SIGNATURE) and not (
             _TABLE_NAME.fullmatch(name) or _PHOTO_NAME.fullmatch(name)
         ):
             raise Invalid("bundle.bad_member", name=name[:80])
@@ -277,8 +314,10 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
         raise Invalid("bundle.corrupt") from None
     if "manifest.json" not in contents:
         raise Invalid("bundle.no_manifest")
+    manifest_bytes = contents.pop("manifest.json")
+    signer = _check_signature(contents.pop(SIGNATURE, None), manifest_bytes)
     try:
-        manifest = json.loads(contents.pop("manifest.json"))
+        manifest = json.loads(manifest_bytes)
     except (ValueError, UnicodeDecodeError):
         raise Invalid("bundle.no_manifest") from None
     if not isinstance(manifest, dict) or manifest.get("format") != "workshop-bundle":
@@ -314,12 +353,41 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
             for column in columns:
                 _check_geometry(row.get(column), allow_none=name != "asset")
     photos = {n.removeprefix("photos/"): b for n, b in contents.items() if n.startswith("photos/")}
+    if signer is not None and manifest["format_version"] < 3:
+        raise Invalid("bundle.bad_signature")  # signatures came with format 3
     _check_counts(manifest, tables, photos)
     _check_ids(tables)
     title = tables["workshop"][0].get("title")
     if manifest.get("workshop_title", title) != title:
         raise Invalid("bundle.manifest_mismatch", field="workshop_title")
-    return manifest, tables, photos
+    return manifest, tables, photos, signer
+
+
+def _check_signature(blob: bytes | None, manifest_bytes: bytes) -> str | None:
+    """The signer's full fingerprint, None when unsigned; Invalid when it does not verify."""
+    if blob is None:
+        return None
+    try:
+        signature = json.loads(blob)
+        public, signed = signature["public_key"], signature["signature"]
+    except (ValueError, UnicodeDecodeError, TypeError, KeyError):
+        raise Invalid("bundle.bad_signature") from None
+    if signature.get("algorithm") != "ed25519" or not keys.verify(
+        str(public), str(signed), manifest_bytes
+    ):
+        raise Invalid("bundle.bad_signature")
+    return keys.fingerprint_of(base64.b64decode(public))
+
+
+def signature_state(db: Session, signer: str | None) -> str:
+    """ "unsigned", "unknown" (not enrolled here), "revoked" or "trusted"."""
+    if signer is None:
+        return "unsigned"
+    # Enrolled by the short (16 hex digits) or the full fingerprint: a prefix of the signer's.
+    enrolled = [k for k in db.scalars(select(TrustedKey)) if signer.startswith(k.fingerprint)]
+    if not enrolled:
+        return "unknown"
+    return "revoked" if any(k.revoked_at is not None for k in enrolled) else "trusted"
 
 
 def _check_counts(manifest: dict, tables: dict[str, list[dict]], photos: dict) -> None:
@@ -421,6 +489,7 @@ class Prepared:
     manifest: dict
     tables: dict[str, list[dict]]
     jpegs: dict[str, bytes]  # new photo name -> re-encoded JPEG
+    signer: str | None = None  # full fingerprint of the key that signed the manifest
 
     @property
     def uid(self) -> str:
@@ -435,14 +504,14 @@ def prepare_import(data: bytes) -> Prepared:
     """Read and verify a bundle with no database: checksums, counts, ids, geometry, every
     chain and sealed head, photos re-encoded as uploads are. Slow on a large bundle: run
     it off the event loop, and before taking the writer (`import_prepared` is the rest)."""
-    manifest, tables, photos = read_bundle(data)
+    manifest, tables, photos, signer = read_signed_bundle(data)
     check_chains(tables)  # before the duplicate check: a forgery must not block the original
     jpegs = _reencode_photos(photos)  # EXIF and GPS dropped, images only
     names = {old: f"{secrets.token_urlsafe(18)}.jpg" for old in jpegs}
     for row in tables["asset"]:
         # A name with no photo in the bundle could point at another photo here: dropped.
         row["photo"] = names.get(row.get("photo")) if row.get("photo") else None
-    return Prepared(manifest, tables, {names[old]: jpeg for old, jpeg in jpegs.items()})
+    return Prepared(manifest, tables, {names[old]: jpeg for old, jpeg in jpegs.items()}, signer)
 
 
 def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
@@ -473,7 +542,15 @@ def import_prepared(db: Session, prepared: Prepared, *, photos_dir: Path | None 
     if problems:
         log.error("bundle import broke a chain: %s", problems[:3])
         raise Invalid("bundle.corrupt")
-    db.add(WorkshopOrigin(workshop_id=workshop_id, uid=uid, imported_at=utcnow()))
+    db.add(
+        WorkshopOrigin(
+            workshop_id=workshop_id,
+            uid=uid,
+            imported_at=utcnow(),
+            signature_state=signature_state(db, prepared.signer),
+            signer=prepared.signer,
+        )
+    )
     db.flush()
     if photos_dir is not None and jpegs:
         photos_dir.mkdir(parents=True, exist_ok=True)

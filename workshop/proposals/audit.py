@@ -80,6 +80,7 @@ class ChainRows:
     refs: dict[str, dict[Any, str]] = field(default_factory=dict)  # table -> id -> ref
     usernames: dict[Any, str] = field(default_factory=dict)  # planner id -> username
     legacy_ok: bool = True  # version-1 (local id) payloads can only match in their database
+    signatures: list[dict] = field(default_factory=list)  # record_signature rows
 
     @classmethod
     def from_db(cls, db: Session, workshop_id: int) -> ChainRows:
@@ -102,7 +103,14 @@ class ChainRows:
             .order_by(AssessmentRecord.version)
         )
         planner_ids = {c["planner_id"] for c in changes if c["planner_id"] is not None}
-        rows = cls(workshop_id, changes, votes, records)
+        from workshop.bundle.models import RecordSignature
+
+        signatures = fetch(
+            select(RecordSignature.__table__)
+            .where(RecordSignature.record_id.in_([r["id"] for r in records] or [-1]))
+            .order_by(RecordSignature.id)
+        )
+        rows = cls(workshop_id, changes, votes, records, signatures=signatures)
         rows.load_lookups(db, planner_ids | _content_planner_ids(records))
         return rows
 
@@ -133,7 +141,10 @@ class ChainRows:
         refs = {name: {r["id"]: r.get("ref") for r in tables[name]} for name in ROW_KEYS}
         usernames = {r["id"]: r.get("username") for r in tables["planner"]}
         votes = list(tables["vote"])
-        return cls(workshop_id, by_id, votes, records, refs, usernames, legacy_ok=False)
+        signatures = list(tables.get("record_signature") or [])
+        return cls(
+            workshop_id, by_id, votes, records, refs, usernames, False, signatures=signatures
+        )
 
 
 def _id_order(value: Any) -> tuple:
@@ -345,7 +356,20 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     record.content = content
     record.record_hash = digest
     db.flush()
+    _sign_record(db, record.id, digest)
     return digest
+
+
+def _sign_record(db: Session, record_id: int, digest: str) -> None:
+    """Sign the record hash with this instance's key (when one is loaded)."""
+    from workshop.bundle import keys
+    from workshop.bundle.models import RecordSignature
+
+    key = keys.active()
+    if key is not None:
+        signature = key.sign(digest.encode("ascii"))
+        db.add(RecordSignature(record_id=record_id, public_key=key.public_b64, signature=signature))
+        db.flush()
 
 
 # --- checking ---------------------------------------------------------------------------
@@ -363,6 +387,7 @@ REASON_KEYS = {
     "vote listed twice": "verify.vote_twice",
     "audit entry has no vote": "verify.entry_without_vote",
     "sealed vote chain head not in the chain": "verify.head_missing",
+    "signature does not match": "verify.signature_bad",
 }
 
 
@@ -466,7 +491,26 @@ def check_records(rows: ChainRows) -> tuple[int, list[Problem]]:
             problems.append(
                 Problem("record", record["version"], "sealed vote chain head not in the chain")
             )
+    problems += _check_signatures(rows)
     return len(rows.records), problems
+
+
+def _check_signatures(rows: ChainRows) -> list[Problem]:
+    """Each record signature signs its finalised version's record hash."""
+    from workshop.bundle import keys
+
+    by_id = {r.get("id"): r for r in rows.records}
+    problems = []
+    for sig in rows.signatures:
+        record = by_id.get(sig.get("record_id"))
+        digest = record.get("record_hash") if record is not None else None
+        ok = isinstance(digest, str) and keys.verify(
+            str(sig.get("public_key")), str(sig.get("signature")), digest.encode("ascii")
+        )
+        if not ok:
+            number = record["version"] if record is not None else sig.get("record_id")
+            problems.append(Problem("record", number, "signature does not match"))
+    return problems
 
 
 def sealed_head(record: dict) -> str | None:

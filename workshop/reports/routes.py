@@ -9,10 +9,8 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 
 from workshop import exports
-from workshop.accounts.models import Planner
 from workshop.assessments import versions
 from workshop.assessments.deps import FacilitatedWorkshop
-from workshop.assessments.review import is_facilitator
 from workshop.assessments.service import latest_record
 from workshop.bundle import export_bundle
 from workshop.bundle.service import import_prepared, prepare_import
@@ -20,7 +18,6 @@ from workshop.deps import DbSession, current_planner, photos_dir
 from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
 from workshop.templating import go_to
-from workshop.workshops.models import Workshop
 
 router = APIRouter(prefix="/console/workshops/{workshop_id}")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -101,8 +98,7 @@ def bundle_upload(
     the inserts hold it (`workshop.bundle.service.prepare_import`)."""
     database = request.app.state.db
     with database.unit_of_work(write=False) as db:
-        planner = current_planner(request, db)
-        planner_id = planner.id
+        current_planner(request, db)  # logged in, or 401 before the upload is read
     if file is None or not file.filename:
         raise Invalid("bundle.no_file")
     data = file.file.read(MAX_UPLOAD + 1)
@@ -111,9 +107,6 @@ def bundle_upload(
     prepared = prepare_import(data)
     with database.unit_of_work() as db:
         done = import_prepared(db, prepared, photos_dir=photos_dir(request))
-        workshop = db.get(Workshop, done.workshop_id)
-        planner = db.get(Planner, planner_id)
-        visible = is_facilitator(db=db, workshop=workshop, planner=planner)
-    if visible:
-        return go_to(request, f"/console/workshops/{done.workshop_id}")
-    return go_to(request, "/console")
+    # The bundles page names what was imported (or says it was here already), with a link.
+    outcome = "imported" if done.created else "already"
+    return go_to(request, f"/console/bundles?{outcome}={done.workshop_id}")
