@@ -65,6 +65,26 @@ def cmd_create_planner(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_password(args: argparse.Namespace) -> int:
+    """Set a planner's password (an imported planner has none: `!imported`)."""
+    from workshop.accounts.service import set_password
+    from workshop.errors import DomainError
+    from workshop.i18n import t
+
+    password = args.password or getpass.getpass("新密码 / new password: ")
+    database = _database()
+    try:
+        with database.unit_of_work() as db:
+            planner = set_password(db=db, username=args.username, password=password)
+            print(f"已设置密码 / password set: {planner.username}")
+    except DomainError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
 def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """Load the fictional demo community, planner and workshop; return (code, title).
 
@@ -437,6 +457,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     planner.add_argument("--organisation", default="")
     planner.set_defaults(func=cmd_create_planner)
+
+    set_pw = sub.add_parser("set-password", help="set a planner's password / 设置规划师密码")
+    set_pw.add_argument("username")
+    set_pw.add_argument("--password", default="", help="prompted for when omitted")
+    set_pw.set_defaults(func=cmd_set_password)
 
     backup = sub.add_parser("backup", help="snapshot the SQLite database / 备份数据库")
     backup.add_argument("path", nargs="?", default="", help="default: <data_dir>/backups/")

@@ -290,3 +290,27 @@ def test_cli_export_and_import(database, tmp_path, monkeypatch, capsys) -> None:
     target.write_bytes(target.read_bytes()[:100])
     assert cli.main(["import-bundle", str(target)]) == 1
     assert "未导入任何内容" in capsys.readouterr().err
+
+
+def test_an_imported_planner_gets_a_password_from_the_cli(
+    other, exported, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from workshop import cli
+    from workshop.accounts.service import authenticate
+    from workshop.errors import NotAuthenticated
+
+    _, bundle, _, _ = exported
+    with other.unit_of_work() as db:
+        import_bundle(db, bundle.data)
+        username = db.scalar(select(Planner.username))
+    with pytest.raises(NotAuthenticated), other.unit_of_work() as db:
+        authenticate(db=db, username=username, password="!imported")
+    monkeypatch.setattr(cli, "_database", lambda: other)
+    assert cli.main(["set-password", username, "--password", "short"]) == 1
+    assert "8" in capsys.readouterr().err
+    assert cli.main(["set-password", "nobody", "--password", "long-enough-1"]) == 1
+    assert "没有这个规划师账号" in capsys.readouterr().err
+    assert cli.main(["set-password", username, "--password", "long-enough-1"]) == 0
+    assert f"password set: {username}" in capsys.readouterr().out
+    with other.unit_of_work() as db:
+        assert authenticate(db=db, username=username, password="long-enough-1").username == username
