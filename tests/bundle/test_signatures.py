@@ -210,3 +210,30 @@ def test_console_shows_the_fingerprint_and_the_bundles_page(
         "/console/bundles/import", files={"file": ("m.zip", data, "application/zip")}
     )
     assert "已经导入过" in again.text
+
+
+def test_the_printed_report_carries_the_record_hash_and_fingerprint(
+    database, laptop_key, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Text and QR, in the HTML/PDF report and as text in the .docx."""
+    from workshop.assessments.service import latest_record
+    from workshop.assessments.versions import current_content
+    from workshop.reports import report_docx, report_html
+    from workshop.reports.anchor import grouped, qr_payload
+
+    monkeypatch.setattr(keys, "_active", laptop_key)
+    with database.unit_of_work() as db:
+        ws = db.get(Workshop, _meeting(db))
+        record = latest_record(db=db, workshop=ws)
+        content = current_content(db=db, workshop=ws, record=record)
+        html = report_html(content, for_pdf=True)
+        docx = report_docx(content)
+    digest = record.record_hash
+    assert content["audit"]["key_fingerprint"] == laptop_key.fingerprint
+    assert 'data-testid="record-anchor"' in html and "<svg" in html
+    assert grouped(digest) in html and laptop_key.short in html
+    assert qr_payload(digest, laptop_key.fingerprint).startswith("WORKSHOP-RECORD sha256:")
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+    assert grouped(digest) in text and laptop_key.short in text

@@ -345,6 +345,12 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     audit = dict(content.get("audit") or {})
     audit.setdefault("vote_chain_head", vote_chain_head(db, record.workshop_id))
     audit["record_hash"] = None
+    # Which instance finalised it, inside what the hash covers: the printed report shows
+    # it beside the hash (workshop.reports.anchor), and a re-signed copy cannot keep both.
+    from workshop.bundle import keys
+
+    key = keys.active()
+    audit["key_fingerprint"] = key.fingerprint if key is not None else None
     content["audit"] = audit
     fields = {"version": record.version, "finalised_at": record.finalised_at}
     fields["prev_hash"] = record.prev_hash

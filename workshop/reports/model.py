@@ -46,7 +46,8 @@ class Cell:
 
 @dataclass
 class Block:
-    kind: str  # h2, h3, p, note, empty, table, figure, list, signatures, inventory, pagebreak
+    kind: str  # h2, h3, p, note, empty, table, figure, list, signatures, inventory, pagebreak,
+    # anchor (record hash + key fingerprint, text and QR: workshop.reports.anchor)
     text: str = ""
     cols: list[Col] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)
@@ -584,6 +585,10 @@ def build(content: dict, *, for_pdf: bool = False) -> Document:  # noqa: C901, P
         )
     notes.append(t("report.method.generated", at=view["generated_at"]))
     add(Block("list", items=notes, ordered=True))
+    from workshop.reports.anchor import anchor_block  # paper anchors the digital (issue 16)
+
+    if (anchor := anchor_block(audit)) is not None:
+        add(anchor)
     if assets["inventory"]:
         add(Block("pagebreak"))
         add(Block("h2", t("report.h.inventory")))
