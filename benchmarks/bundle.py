@@ -143,7 +143,7 @@ def in_process(folder: Path, args: argparse.Namespace) -> bytes:
     assert done.created
     print(
         f"import: {t2 - t0:.2f} s (read and verify {t1 - t0:.2f} s, no writer held; "
-        f"write, re-verify, commit {t2 - t1:.2f} s, holding the writer)"
+        f"write and commit {t2 - t1:.2f} s, holding the writer)"
     )
     source.dispose()
     target.dispose()

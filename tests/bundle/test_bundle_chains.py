@@ -411,3 +411,19 @@ def test_the_demo_meeting_travels_and_verifies(
     finally:
         source.dispose()
         target.dispose()
+
+
+def test_a_refusal_from_the_worker_process_keeps_its_message(meeting_bundle) -> None:  # type: ignore[no-untyped-def]
+    """The upload verifies in a worker process; its refusal arrives whole (entry named)."""
+    from workshop.bundle.service import prepare_import_elsewhere
+
+    members = _members(meeting_bundle)
+    rows = json.loads(members["tables/vote_change.json"])
+    rows[0]["new_value"] = 5
+    members["tables/vote_change.json"] = json.dumps(rows).encode()
+    with pytest.raises(Invalid) as refused:
+        prepare_import_elsewhere(_zip(members))
+    with use_locale("en"):
+        message = t(refused.value.key, **refused.value.params)
+    assert f"Vote change #{rows[0]['id']}: changed after it was written" in message
+    assert prepare_import_elsewhere(meeting_bundle).title == "资产地图与微更新议事会"

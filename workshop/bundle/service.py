@@ -686,3 +686,50 @@ def _remap_content(content: dict, new_ids: dict[str, dict[Any, Any]]) -> dict:
         workshop=through("workshop"),
         community=through("community"),
     )
+
+
+# --- off the server process ---------------------------------------------------------------
+
+_POOL: Any = None
+
+
+def _prepare_or_error(data: bytes) -> tuple[str, Any]:
+    """In a worker process: the prepared bundle, or the refusal as plain picklable values."""
+    from workshop.errors import DomainError
+
+    try:
+        return "ok", prepare_import(data)
+    except DomainError as exc:
+        params = {
+            k: ("message", v.key) if isinstance(v, Message) else ("value", v)
+            for k, v in exc.params.items()
+        }
+        return "error", (type(exc).__name__, exc.key, params)
+
+
+def prepare_import_elsewhere(data: bytes) -> Prepared:
+    """`prepare_import` in a worker process: reading JSON and hashing 20,000 entries holds
+    the GIL, and in a thread of the server it would slow every other request."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from workshop import errors
+
+    global _POOL
+    if _POOL is None:
+        import atexit
+
+        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_POOL.shutdown)  # before interpreter teardown: no stray worker
+    try:
+        outcome, value = _POOL.submit(_prepare_or_error, data).result()
+    except BrokenProcessPool:  # the worker died (out of memory?): once more, here
+        _POOL = None
+        return prepare_import(data)
+    if outcome == "ok":
+        return value
+    kind, key, params = value
+    raise getattr(errors, kind)(
+        key, **{k: Message(v) if how == "message" else v for k, (how, v) in params.items()}
+    )

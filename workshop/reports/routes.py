@@ -13,7 +13,7 @@ from workshop.assessments import versions
 from workshop.assessments.deps import FacilitatedWorkshop
 from workshop.assessments.service import latest_record
 from workshop.bundle import export_bundle
-from workshop.bundle.service import import_prepared, prepare_import
+from workshop.bundle.service import import_prepared, prepare_import_elsewhere
 from workshop.deps import DbSession, current_planner, photos_dir
 from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
@@ -104,7 +104,7 @@ def bundle_upload(
     data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid("bundle.too_large")
-    prepared = prepare_import(data)
+    prepared = prepare_import_elsewhere(data)  # a worker process: the GIL stays free
     with database.unit_of_work() as db:
         done = import_prepared(db, prepared, photos_dir=photos_dir(request))
     # The bundles page names what was imported (or says it was here already), with a link.
