@@ -59,6 +59,17 @@ def _fresh_rate_limits() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_instance_key() -> Iterator[None]:
+    """No signing key unless the test's app loads one (workshop.bundle.keys is per process:
+    one test's app must not sign another test's records)."""
+    from workshop.bundle import keys
+
+    keys._active = None
+    yield
+    keys._active = None
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "workshop.db"

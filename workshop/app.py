@@ -18,6 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 import workshop.text  # noqa: F401 - installs the NUL guard on every session's flush
 from workshop.bodyguard import BodyGuardMiddleware
+from workshop.bundle import keys
 from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database
 from workshop.errors import Busy, DomainError, NotAuthenticated
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.secret_key = settings.resolved_secret_key()
     # Innermost: bodies too deep to parse, or holding NUL, are refused before any route.
     app.add_middleware(BodyGuardMiddleware)
+    # Ed25519 key pair, made at first start (workshop.bundle.keys): signs bundles, records.
+    app.state.instance_key = keys.activate(settings.data_dir)
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,
@@ -96,6 +99,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.assets.import_routes import router as asset_import
     from workshop.assets.routes import router as assets
     from workshop.ballots.routes import router as ballots
+    from workshop.bundle.routes import pages as bundle_pages
     from workshop.communities.routes import router as communities
     from workshop.exports.routes import router as gis_exports
     from workshop.followup.routes import router as followup
@@ -114,6 +118,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(gis_exports)
     app.include_router(asset_import)
     app.include_router(bundles)
+    app.include_router(bundle_pages)
     app.include_router(ballots)
 
 

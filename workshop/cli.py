@@ -26,6 +26,9 @@ def _database() -> Database:
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(url)
+    from workshop.bundle import keys
+
+    keys.activate(settings.data_dir)  # signs exported bundles and finalised records
     return Database(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms, pool_size=2)
 
 
@@ -54,6 +57,26 @@ def cmd_create_planner(args: argparse.Namespace) -> int:
                 organisation=args.organisation,
             )
             print(f"已创建规划师账号 / planner created: {planner.username}")
+    except DomainError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    """Set a planner's password (an imported planner has none: `!imported`)."""
+    from workshop.accounts.service import set_password
+    from workshop.errors import DomainError
+    from workshop.i18n import t
+
+    password = args.password or getpass.getpass("新密码 / new password: ")
+    database = _database()
+    try:
+        with database.unit_of_work() as db:
+            planner = set_password(db=db, username=args.username, password=password)
+            print(f"已设置密码 / password set: {planner.username}")
     except DomainError as exc:
         print(t(exc.key, **exc.params), file=sys.stderr)
         return 1
@@ -153,6 +176,11 @@ def print_urls(host: str, port: int) -> None:
                 f"      投影 / projector:    http://127.0.0.1:{port}/console/workshops/{ws.id}/projector"
             )
     database.dispose()
+    from workshop.bundle import keys
+
+    key = keys.active()
+    if key is not None:
+        print(f"  实例密钥指纹 / instance key fingerprint: {key.short}")
     print()
 
 
@@ -179,6 +207,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Tablets come back every few seconds; keep their connections (uvicorn's 5 s
         # default closed them mid-meeting, and a burst then opened hundreds at once).
         timeout_keep_alive=30,
+        access_log=get_settings().access_log,
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,
     )
@@ -276,25 +305,44 @@ def _print_verdict(name: str, checked: dict, problems: list) -> bool:
     return True
 
 
-def _verify_bundle(path: str) -> int:
+def _verify_bundle(path: str, record_hash: str = "") -> int:
     from pathlib import Path
 
-    from workshop.bundle.service import read_bundle
+    from workshop.bundle.keys import short_fingerprint
+    from workshop.bundle.service import read_signed_bundle
     from workshop.errors import DomainError
     from workshop.i18n import t
     from workshop.proposals.audit import verify_bundle_tables
 
     try:
-        manifest, tables, _photos = read_bundle(Path(path).read_bytes())
+        manifest, tables, _photos, signer = read_signed_bundle(Path(path).read_bytes())
     except OSError as exc:
         print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    except DomainError as exc:  # checksums, format, corrupt zip: refused before any chain
+    except DomainError as exc:  # checksums, signature, format, corrupt zip: before any chain
         print(f"bundle {path}: FAILED: {t(exc.key, **exc.params)}")
         return 1
     checked, problems = verify_bundle_tables(tables)
     name = f"bundle {path} (workshop {manifest.get('workshop_title', '')})"
-    return 0 if _print_verdict(name, checked, problems) else 1
+    ok = _print_verdict(name, checked, problems)
+    if signer is None:
+        print("  signature: unsigned / 未签名")
+    else:
+        print(f"  signature: valid, key {short_fingerprint(signer)} ({signer})")
+    if record_hash:
+        ok = _print_record_match(tables, record_hash) and ok
+    return 0 if ok else 1
+
+
+def _print_record_match(tables: dict, record_hash: str) -> bool:
+    """The paper anchor: the hash printed on the report is a finalised version's here."""
+    wanted = "".join(record_hash.split()).lower()
+    for record in tables["assessment_record"]:
+        if record.get("finalised_at") and record.get("record_hash") == wanted:
+            print(f"  record hash: matches finalised version {record.get('version')}")
+            return True
+    print(f"  record hash: FAILED: no finalised version has record hash {wanted}")
+    return False
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -306,7 +354,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from workshop.workshops.models import Workshop
 
     if args.bundle:
-        return _verify_bundle(args.bundle)
+        return _verify_bundle(args.bundle, args.record_hash)
+    if args.record_hash:
+        print("--record-hash needs --bundle FILE", file=sys.stderr)
+        return 2
     database = _database()
     failed = False
     with database.unit_of_work(write=False) as db:
@@ -411,6 +462,11 @@ def build_parser() -> argparse.ArgumentParser:
     planner.add_argument("--organisation", default="")
     planner.set_defaults(func=cmd_create_planner)
 
+    set_pw = sub.add_parser("set-password", help="set a planner's password / 设置规划师密码")
+    set_pw.add_argument("username")
+    set_pw.add_argument("--password", default="", help="prompted for when omitted")
+    set_pw.set_defaults(func=cmd_set_password)
+
     backup = sub.add_parser("backup", help="snapshot the SQLite database / 备份数据库")
     backup.add_argument("path", nargs="?", default="", help="default: <data_dir>/backups/")
     backup.set_defaults(func=cmd_backup)
@@ -448,6 +504,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--workshop", type=int, default=None)
     verify.add_argument(
         "--bundle", default="", help="check an exported bundle file instead of the database"
+    )
+    verify.add_argument(
+        "--record-hash",
+        default="",
+        help="with --bundle: the record hash printed on the paper report / 纸质报告上的记录哈希",
     )
     verify.set_defaults(func=cmd_verify)
 

@@ -4,7 +4,7 @@ from workshop.accounts.models import Planner
 from workshop.assessments.models import AssessmentRecord, ProfessionalReview, WorkshopFacilitator
 from workshop.assets.models import Asset
 from workshop.ballots.models import BallotCard, Population
-from workshop.bundle.models import WorkshopOrigin
+from workshop.bundle.models import RecordSignature, TrustedKey, WorkshopOrigin
 from workshop.communities.models import Community
 from workshop.db import Base
 from workshop.followup.models import FollowUp, FollowUpNote
@@ -22,6 +22,8 @@ from workshop.workshops.models import Participant, SatisfactionResponse, Worksho
 
 __all__ = [
     "WorkshopOrigin",
+    "TrustedKey",
+    "RecordSignature",
     "AssessmentRecord",
     "Asset",
     "BallotCard",

@@ -54,11 +54,21 @@ def _docx_text(database: Database, workshop_id: int) -> str:
     return "\n".join(p.text for p in doc.paragraphs)
 
 
+def _jpeg_with_gps() -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (29.0, 33.0, 0.0)}  # GPSInfo: where the resident stood
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
 @pytest.fixture
 def exported(database: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
     photos = tmp_path / "photos"
     photos.mkdir()
-    (photos / "abc123.jpg").write_bytes(b"\xff\xd8\xff fake jpeg")
+    (photos / "abc123.jpg").write_bytes(_jpeg_with_gps())
     with database.unit_of_work() as db:
         workshop = seed_workshop(db, n_assets=30, n_proposals=5, n_participants=9)
         first = db.scalars(select(Asset).where(Asset.workshop_id == workshop.id)).first()
@@ -77,7 +87,14 @@ def test_round_trip_gives_the_same_report(database, other, exported, tmp_path) -
     assert done.created
     assert _report(database, ws_id) == _report(other, done.workshop_id)
     assert _docx_text(database, ws_id) == _docx_text(other, done.workshop_id)
-    assert (target_photos / "abc123.jpg").read_bytes() == b"\xff\xd8\xff fake jpeg"
+    # Re-encoded as an upload is, under a fresh name: no EXIF, no GPS.
+    with other.unit_of_work(write=False) as db:
+        photo = db.scalar(select(Asset.photo).where(Asset.photo.is_not(None)))
+    assert photo != "abc123.jpg" and list(target_photos.iterdir()) == [target_photos / photo]
+    from PIL import Image
+
+    with Image.open(target_photos / photo) as image:
+        assert image.format == "JPEG" and not image.getexif()
     with other.unit_of_work(write=False) as db:
         assert db.scalar(select(func.count()).select_from(Vote)) == 5 * 9
         assert db.scalar(select(func.count()).select_from(Asset)) == 30
@@ -150,6 +167,15 @@ def _bomb(members: dict) -> None:
     members["photos/bomb.jpg"] = b"\0" * (20 * 1024 * 1024)
 
 
+def _html_photo(members: dict) -> None:
+    members["photos/abc123.jpg"] = b"<html><script>alert(1)</script></html>"
+    manifest = json.loads(members["manifest.json"])
+    manifest["members"]["photos/abc123.jpg"] = hashlib.sha256(
+        members["photos/abc123.jpg"]
+    ).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+
+
 def _bad_geometry(members: dict) -> None:
     assets = json.loads(members["tables/asset.json"])
     assets[0]["geometry"] = {
@@ -171,6 +197,7 @@ def _bad_geometry(members: dict) -> None:
         (_traversal, "bundle.bad_member"),
         (_bomb, "bundle.too_large"),
         (_bad_geometry, "bundle.bad_geometry"),
+        (_html_photo, "bundle.bad_photo"),
         (lambda m: m.pop("manifest.json"), "bundle.no_manifest"),
         (lambda m: m.pop("tables/vote.json"), "bundle.checksum"),
     ],
@@ -263,3 +290,27 @@ def test_cli_export_and_import(database, tmp_path, monkeypatch, capsys) -> None:
     target.write_bytes(target.read_bytes()[:100])
     assert cli.main(["import-bundle", str(target)]) == 1
     assert "未导入任何内容" in capsys.readouterr().err
+
+
+def test_an_imported_planner_gets_a_password_from_the_cli(
+    other, exported, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from workshop import cli
+    from workshop.accounts.service import authenticate
+    from workshop.errors import NotAuthenticated
+
+    _, bundle, _, _ = exported
+    with other.unit_of_work() as db:
+        import_bundle(db, bundle.data)
+        username = db.scalar(select(Planner.username))
+    with pytest.raises(NotAuthenticated), other.unit_of_work() as db:
+        authenticate(db=db, username=username, password="!imported")
+    monkeypatch.setattr(cli, "_database", lambda: other)
+    assert cli.main(["set-password", username, "--password", "short"]) == 1
+    assert "8" in capsys.readouterr().err
+    assert cli.main(["set-password", "nobody", "--password", "long-enough-1"]) == 1
+    assert "没有这个规划师账号" in capsys.readouterr().err
+    assert cli.main(["set-password", username, "--password", "long-enough-1"]) == 0
+    assert f"password set: {username}" in capsys.readouterr().out
+    with other.unit_of_work() as db:
+        assert authenticate(db=db, username=username, password="long-enough-1").username == username

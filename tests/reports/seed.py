@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from tests.factories import make_participant, make_workshop
 from workshop.accounts.models import Planner
 from workshop.assets.models import Asset, AssetSupport
-from workshop.proposals.models import Proposal, Vote, VotingRound
+from workshop.proposals.audit import append_change
+from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.workshops.models import SatisfactionResponse, Workshop
 from workshop.workshops.stages import advance_stage
 
@@ -92,17 +93,31 @@ def seed_workshop(
         voting_round = VotingRound(workshop_id=workshop.id, method="approval", status="closed")
         db.add(voting_round)
         db.flush()
-    db.add_all(
-        Vote(
-            round_id=voting_round.id,
-            proposal_id=p.id,
-            participant_id=person.id,
-            value=1 if (j + k) % 3 else 0,
-            source="paper" if k % 4 == 0 else "tablet",
-        )
-        for j, p in enumerate(proposals)
-        for k, person in enumerate(people)
-    )
+    for j, p in enumerate(proposals):
+        for k, person in enumerate(people):
+            value, source = 1 if (j + k) % 3 else 0, "paper" if k % 4 == 0 else "tablet"
+            db.add(
+                Vote(
+                    round_id=voting_round.id,
+                    proposal_id=p.id,
+                    participant_id=person.id,
+                    value=value,
+                    source=source,
+                )
+            )
+            # Each vote with its audit entry, as the vote path writes them (bundles verify).
+            append_change(
+                db,
+                workshop.id,
+                VoteChange(
+                    round_id=voting_round.id,
+                    proposal_id=p.id,
+                    participant_id=person.id,
+                    old_value=None,
+                    new_value=value,
+                    source=source,
+                ),
+            )
     db.add_all(
         SatisfactionResponse(
             workshop_id=workshop.id,

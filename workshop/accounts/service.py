@@ -80,3 +80,15 @@ def update_profile(
     planner.discipline, planner.title, planner.organisation = discipline, title, organisation
     db.flush()
     return planner
+
+
+def set_password(*, db: Session, username: str, password: str) -> Planner:
+    """Give a planner a new password (an imported planner has none until this)."""
+    planner = db.scalar(select(Planner).where(Planner.username == username.strip().lower()))
+    if planner is None:
+        raise Invalid("planner.not_found")
+    if len(password) < PASSWORD_MIN:
+        raise Invalid("planner.password_short", limit=PASSWORD_MIN)
+    planner.password_hash = _hasher.hash(password)
+    db.flush()
+    return planner

@@ -17,6 +17,7 @@ JSON, geometry), then every row is written in one transaction; any failure raise
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -34,21 +35,26 @@ from typing import Any
 
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import Date, DateTime, Table, insert, select, update
+from sqlalchemy import Date, DateTime, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 import workshop.models  # noqa: F401 - every table in the metadata
+from workshop.assets import photos as asset_photos
 from workshop.ballots.cards import new_card_code
-from workshop.bundle.models import WorkshopOrigin
+from workshop.bundle import keys
+from workshop.bundle.models import TrustedKey, WorkshopOrigin
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
-from workshop.proposals.audit import rewrite_content_ids
+from workshop.proposals.audit import rewrite_content_ids, verify_bundle_tables
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import new_join_code
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # 2 added ballot cards, population and the rows' refs
+FORMAT_VERSION = 3
+# 2 added ballot cards, population and the rows' refs; 3 record signatures (and the
+# optional signature.json: the exporting instance's Ed25519 signature of manifest.json)
+READABLE_VERSIONS = (1, 2, 3)
+SIGNATURE = "signature.json"
 MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed
 MAX_RATIO = 200  # uncompressed ÷ compressed per member: beyond this it is a zip bomb
@@ -87,6 +93,7 @@ BUNDLE_TABLES: tuple[tuple[str, Selector], ...] = (
     ("vote_change", _by_parent("round_id", "voting_round")),
     ("satisfaction_response", _by_workshop),
     ("assessment_record", _by_workshop),
+    ("record_signature", _by_parent("record_id", "assessment_record")),
     ("professional_review", _by_workshop),
     ("follow_up", _by_workshop),
     ("follow_up_note", _by_parent("follow_up_id", "follow_up")),
@@ -94,7 +101,7 @@ BUNDLE_TABLES: tuple[tuple[str, Selector], ...] = (
     ("population", _by_workshop),
 )
 # Tables a bundle of an older format may lack (read as empty).
-ADDED_IN = {"ballot_card": 2, "population": 2}
+ADDED_IN = {"ballot_card": 2, "population": 2, "record_signature": 3}
 # Columns that never leave the instance.
 # A card's code is a credential (it starts a participant): a fresh one is made on import.
 PRIVATE = {
@@ -122,6 +129,31 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _reencode_photos(photos: dict[str, bytes]) -> dict[str, bytes]:
+    """Every photo re-encoded as an upload is; raise Invalid naming the first bad one."""
+    out = {}
+    for name, blob in photos.items():
+        try:
+            out[name] = asset_photos.reencode(blob)
+        except Invalid:
+            raise Invalid("bundle.bad_photo", name=name[:80]) from None
+    return out
+
+
+def _order_key(value: Any) -> tuple:
+    """Sort key for a key value: integers by value, pseudonyms ("P0001") by their number,
+    anything else after them by its text."""
+    if isinstance(value, bool) or value is None:
+        return (2, str(value))
+    if isinstance(value, int):
+        return (0, value)
+    text = str(value)
+    digits = text.lstrip("P")
+    if text.startswith("P") and digits.isdigit():
+        return (0, int(digits))
+    return (1, text)
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -144,8 +176,16 @@ class Bundle:
     manifest: dict
 
 
-def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = None) -> Bundle:
-    """Return the workshop as a zip (bytes) and its manifest."""
+def export_bundle(
+    db: Session,
+    workshop: Workshop,
+    *,
+    photos_dir: Path | None = None,
+    key: keys.InstanceKey | None = None,
+) -> Bundle:
+    """Return the workshop as a zip (bytes) and its manifest, signed with `key` (default:
+    this instance's key, when one is loaded)."""
+    key = key or keys.active()
     uid = workshop_uid(db, workshop)
     ids: Ids = {"community": {workshop.community_id}, "planner": {workshop.planner_id}}
     tables: dict[str, list[dict]] = {}
@@ -158,7 +198,9 @@ def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = 
             dict(r)
             for r in db.execute(select(table).where(selector(table, workshop.id, ids))).mappings()
         ]
-        rows.sort(key=lambda r: tuple(str(r.get(c.name)) for c in table.primary_key.columns))
+        # Integer key order (1, 2, 10, never "1", "10", "2"): the import numbers rows in
+        # file order, and a chain is walked in id order, so this order must be the ids'.
+        rows.sort(key=lambda r: tuple(_order_key(r.get(c.name)) for c in table.primary_key.columns))
         rows_of[name] = rows
         if "id" in table.c:
             ids[name] = {r["id"] for r in rows}
@@ -210,12 +252,26 @@ def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = 
         "counts": {name: len(rows) for name, rows in tables.items()} | {"photos": len(photos)},
         "members": {name: _sha256(data) for name, data in members.items()},
     }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        z.writestr("manifest.json", manifest_bytes)
+        if key is not None:
+            z.writestr(SIGNATURE, json.dumps(_signature(key, manifest_bytes), indent=2))
         for name, data in members.items():
             z.writestr(name, data)
     return Bundle(buffer.getvalue(), manifest)
+
+
+def _signature(key: keys.InstanceKey, manifest_bytes: bytes) -> dict:
+    return {
+        "format": "workshop-signature",
+        "algorithm": "ed25519",
+        "signed": "manifest.json",
+        "public_key": key.public_b64,
+        "fingerprint": key.fingerprint,
+        "signature": key.sign(manifest_bytes),
+    }
 
 
 # --- import -----------------------------------------------------------------------------
@@ -223,6 +279,15 @@ def export_bundle(db: Session, workshop: Workshop, *, photos_dir: Path | None = 
 
 def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, bytes]]:
     """Open and check the zip; return (manifest, tables, photos) or raise Invalid."""
+    manifest, tables, photos, _signer = read_signed_bundle(data)
+    return manifest, tables, photos
+
+
+def read_signed_bundle(
+    data: bytes,
+) -> tuple[dict, dict[str, list[dict]], dict[str, bytes], str | None]:
+    """`read_bundle`, and the fingerprint of the key that signed the manifest (None when
+    unsigned). A signature that does not verify is refused (Invalid), never ignored."""
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
@@ -233,7 +298,7 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
     total = 0
     for info in infos:
         name = info.filename
-        if name != "manifest.json" and not (
+        if name not in ("manifest.json", SIGNATURE) and not (
             _TABLE_NAME.fullmatch(name) or _PHOTO_NAME.fullmatch(name)
         ):
             raise Invalid("bundle.bad_member", name=name[:80])
@@ -249,8 +314,10 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
         raise Invalid("bundle.corrupt") from None
     if "manifest.json" not in contents:
         raise Invalid("bundle.no_manifest")
+    manifest_bytes = contents.pop("manifest.json")
+    signer = _check_signature(contents.pop(SIGNATURE, None), manifest_bytes)
     try:
-        manifest = json.loads(contents.pop("manifest.json"))
+        manifest = json.loads(manifest_bytes)
     except (ValueError, UnicodeDecodeError):
         raise Invalid("bundle.no_manifest") from None
     if not isinstance(manifest, dict) or manifest.get("format") != "workshop-bundle":
@@ -286,7 +353,95 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
             for column in columns:
                 _check_geometry(row.get(column), allow_none=name != "asset")
     photos = {n.removeprefix("photos/"): b for n, b in contents.items() if n.startswith("photos/")}
-    return manifest, tables, photos
+    if signer is not None and manifest["format_version"] < 3:
+        raise Invalid("bundle.bad_signature")  # signatures came with format 3
+    _check_counts(manifest, tables, photos)
+    _check_ids(tables)
+    title = tables["workshop"][0].get("title")
+    if manifest.get("workshop_title", title) != title:
+        raise Invalid("bundle.manifest_mismatch", field="workshop_title")
+    return manifest, tables, photos, signer
+
+
+def _check_signature(blob: bytes | None, manifest_bytes: bytes) -> str | None:
+    """The signer's full fingerprint, None when unsigned; Invalid when it does not verify."""
+    if blob is None:
+        return None
+    try:
+        signature = json.loads(blob)
+        public, signed = signature["public_key"], signature["signature"]
+    except (ValueError, UnicodeDecodeError, TypeError, KeyError):
+        raise Invalid("bundle.bad_signature") from None
+    if signature.get("algorithm") != "ed25519" or not keys.verify(
+        str(public), str(signed), manifest_bytes
+    ):
+        raise Invalid("bundle.bad_signature")
+    return keys.fingerprint_of(base64.b64decode(public))
+
+
+def signature_state(db: Session, signer: str | None) -> str:
+    """ "unsigned", "unknown" (not enrolled here), "revoked" or "trusted"."""
+    if signer is None:
+        return "unsigned"
+    # Enrolled by the short (16 hex digits) or the full fingerprint: a prefix of the signer's.
+    enrolled = [k for k in db.scalars(select(TrustedKey)) if signer.startswith(k.fingerprint)]
+    if not enrolled:
+        return "unknown"
+    return "revoked" if any(k.revoked_at is not None for k in enrolled) else "trusted"
+
+
+def _check_counts(manifest: dict, tables: dict[str, list[dict]], photos: dict) -> None:
+    """The manifest's counts are what the tables hold (a table it does not count is
+    refused too: an all-zero or missing count never passes)."""
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict):
+        raise Invalid("bundle.manifest_mismatch", field="counts")
+    found = {name: len(rows) for name, rows in tables.items()} | {"photos": len(photos)}
+    for name, n in found.items():
+        listed = counts.get(name, 0 if name in ADDED_IN and n == 0 else None)
+        if listed != n or isinstance(listed, bool):
+            raise Invalid("bundle.count_mismatch", table=name, listed=str(listed)[:20], found=n)
+
+
+def _check_ids(tables: dict[str, list[dict]]) -> None:
+    """Every row of a table with an id has one, and no two share it."""
+    for name, _ in BUNDLE_TABLES:
+        table = _table(name)
+        if "id" not in table.c or "id" not in table.primary_key.columns:
+            continue
+        ids = [r.get("id") for r in tables[name]]
+        if None in ids or len(set(map(repr, ids))) != len(ids):
+            raise Invalid("bundle.duplicate_id", table=name)
+
+
+def check_chains(tables: dict[str, list[dict]]) -> None:
+    """Recompute every hash chain and sealed head of the bundle; raise Invalid naming the
+    first entry that does not match (the bundle's own ids: what `verify --bundle` prints)."""
+    _checked, problems = verify_bundle_tables(tables)
+    if problems:
+        first = problems[0]
+        raise Invalid(
+            "bundle.chain_broken",
+            entry=Message(f"verify.chain.{first.chain}"),
+            number=first.entry_id,
+            reason=Message(first.key),
+            count=len(problems),
+        )
+
+
+class Message:
+    """A message key formatted in the locale current when the error is shown."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __str__(self) -> str:
+        from workshop.i18n import t
+
+        return t(self.key)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def zlib_error() -> type[Exception]:
@@ -309,15 +464,14 @@ def _check_geometry(value: Any, *, allow_none: bool) -> None:
         raise Invalid("bundle.bad_geometry")
 
 
-def _python_value(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(column: Any) -> Callable[[str], Any] | None:
+    """How a column's JSON value becomes a Python value (None: as it is)."""
     kind = getattr(column.type, "impl", column.type)  # UTCDateTime decorates DateTime
     if isinstance(kind, DateTime) or isinstance(column.type, DateTime):
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat
     if isinstance(kind, Date):
-        return date.fromisoformat(value)
-    return value
+        return date.fromisoformat
+    return None
 
 
 @dataclass
@@ -327,10 +481,46 @@ class Imported:
     created: bool  # False: this bundle's workshop was already here
 
 
+@dataclass
+class Prepared:
+    """A bundle read and verified, its photos re-encoded: ready to write (no database yet)."""
+
+    manifest: dict
+    tables: dict[str, list[dict]]
+    jpegs: dict[str, bytes]  # new photo name -> re-encoded JPEG
+    signer: str | None = None  # full fingerprint of the key that signed the manifest
+
+    @property
+    def uid(self) -> str:
+        return str(self.manifest["workshop_uid"])
+
+    @property
+    def title(self) -> str:
+        return str(self.tables["workshop"][0].get("title") or "")
+
+
+def prepare_import(data: bytes) -> Prepared:
+    """Read and verify a bundle with no database: checksums, counts, ids, geometry, every
+    chain and sealed head, photos re-encoded as uploads are. Slow on a large bundle: run
+    it off the event loop, and before taking the writer (`import_prepared` is the rest)."""
+    manifest, tables, photos, signer = read_signed_bundle(data)
+    check_chains(tables)  # before the duplicate check: a forgery must not block the original
+    jpegs = _reencode_photos(photos)  # EXIF and GPS dropped, images only
+    names = {old: f"{secrets.token_urlsafe(18)}.jpg" for old in jpegs}
+    for row in tables["asset"]:
+        # A name with no photo in the bundle could point at another photo here: dropped.
+        row["photo"] = names.get(row.get("photo")) if row.get("photo") else None
+    return Prepared(manifest, tables, {names[old]: jpeg for old, jpeg in jpegs.items()}, signer)
+
+
 def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
     """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
-    manifest, tables, photos = read_bundle(data)
-    uid = manifest["workshop_uid"]
+    return import_prepared(db, prepare_import(data), photos_dir=photos_dir)
+
+
+def import_prepared(db: Session, prepared: Prepared, *, photos_dir: Path | None = None) -> Imported:
+    """Write a verified bundle in the caller's transaction (or find it already here)."""
+    tables, jpegs, uid = prepared.tables, prepared.jpegs, prepared.uid
     known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
     if known is not None:
         return Imported(known.workshop_id, uid, created=False)
@@ -345,26 +535,54 @@ def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -
         log.warning("bundle import failed", exc_info=True)
         raise Invalid("bundle.corrupt") from None
     workshop_id = new_ids["workshop"][tables["workshop"][0]["id"]]
-    db.add(WorkshopOrigin(workshop_id=workshop_id, uid=uid, imported_at=utcnow()))
+    db.add(
+        WorkshopOrigin(
+            workshop_id=workshop_id,
+            uid=uid,
+            imported_at=utcnow(),
+            signature_state=signature_state(db, prepared.signer),
+            signer=prepared.signer,
+        )
+    )
     db.flush()
-    if photos_dir is not None and photos:
+    if photos_dir is not None and jpegs:
         photos_dir.mkdir(parents=True, exist_ok=True)
-        for name, blob in photos.items():
-            target = photos_dir / name
-            if not target.exists():  # names are random; the same name is the same photo
-                target.write_bytes(blob)
+        for name, jpeg in jpegs.items():
+            (photos_dir / name).write_bytes(jpeg)
     return Imported(workshop_id, uid, created=True)
 
 
-def _column_plan(table: Table) -> list[tuple[Any, str | None]]:
-    """(column, the table its foreign key points at) for every column but a surrogate id."""
+def _column_plan(table: Table) -> list[tuple[Any, str | None, Callable[[str], Any] | None]]:
+    """(column, the table its foreign key points at, its converter) for every column but a
+    surrogate id."""
     plan = []
     for column in table.c:
         if column.name == "id" and "id" in table.primary_key.columns:
             continue
         fks = list(column.foreign_keys)
-        plan.append((column, fks[0].column.table.name if fks else None))
+        plan.append((column, fks[0].column.table.name if fks else None, _converter(column)))
     return plan
+
+
+def _reserve_ids(db: Session, table: Table, n: int) -> list[int] | None:
+    """`n` new ids for `table`, increasing, or None where this database cannot say.
+
+    SQLite: the import holds the single writer, and a rowid table hands out max(id) + 1.
+    PostgreSQL: taken from the table's own sequence, so concurrent inserts never collide.
+    Explicit ids in the bundle's order keep each chain's order by construction, and let
+    one plain executemany insert a table (RETURNING with a guaranteed order costs one
+    statement per row on SQLite)."""
+    dialect = db.get_bind().dialect.name
+    if dialect == "sqlite":
+        start = db.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+        return list(range(start + 1, start + n + 1))
+    if dialect == "postgresql":
+        sequence = db.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
+        if sequence is None:
+            return None
+        stmt = text("SELECT nextval(:s) FROM generate_series(1, :n)")
+        return sorted(db.scalars(stmt, {"s": sequence, "n": n}))
+    return None
 
 
 def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[Any, Any]]:
@@ -382,7 +600,9 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
         has_id = "id" in table.c and "id" in table.primary_key.columns
         batch: list[dict] = []
         old_ids: list[Any] = []
-        for row in tables[name]:
+        # Ids are handed out in insertion order: inserting in the bundle's id order keeps
+        # every chain's order (bundles from before the integer sort hold "1, 10, 2").
+        for row in sorted(tables[name], key=lambda r: _order_key(r.get("id"))):
             if name == "planner":
                 existing = db.scalar(
                     select(table.c.id).where(table.c.username == row.get("username"))
@@ -391,7 +611,7 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
                     ids[row["id"]] = existing
                     continue
             values: dict[str, Any] = {}
-            for column, target in plan:
+            for column, target, convert in plan:
                 key = column.name
                 if name == "participant" and key in ("token", "nickname"):
                     values[key] = secrets.token_urlsafe(24) if key == "token" else ""
@@ -413,7 +633,7 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
                         value = new_ids[target][value]
                     else:
                         raise Invalid("bundle.corrupt")
-                values[key] = _python_value(column, value)
+                values[key] = convert(value) if convert and value is not None else value
             if name == "assessment_record" and isinstance(values.get("content"), dict):
                 values["content"] = _remap_content(values["content"], new_ids)
             if name == "workshop" and db.scalar(
@@ -425,9 +645,18 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
         if not batch:
             continue
         if has_id:
-            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            created = db.execute(stmt, batch).scalars().all()
-            if len(created) != len(old_ids) or len(set(old_ids)) != len(old_ids):
+            if len(set(old_ids)) != len(old_ids):
+                raise Invalid("bundle.corrupt")
+            reserved = _reserve_ids(db, table, len(batch))
+            if reserved is not None:
+                rows = [v | {"id": i} for v, i in zip(batch, reserved, strict=True)]
+                db.execute(insert(table), rows)
+                created = reserved
+            else:
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                created = list(db.execute(stmt, batch).scalars())
+            # New ids in the bundle's order: the chains (walked by id) keep their order.
+            if len(created) != len(old_ids) or created != sorted(created):
                 raise Invalid("bundle.corrupt")
             ids.update(zip(old_ids, created, strict=True))
         else:
@@ -456,4 +685,51 @@ def _remap_content(content: dict, new_ids: dict[str, dict[Any, Any]]) -> dict:
         planner=through("planner"),
         workshop=through("workshop"),
         community=through("community"),
+    )
+
+
+# --- off the server process ---------------------------------------------------------------
+
+_POOL: Any = None
+
+
+def _prepare_or_error(data: bytes) -> tuple[str, Any]:
+    """In a worker process: the prepared bundle, or the refusal as plain picklable values."""
+    from workshop.errors import DomainError
+
+    try:
+        return "ok", prepare_import(data)
+    except DomainError as exc:
+        params = {
+            k: ("message", v.key) if isinstance(v, Message) else ("value", v)
+            for k, v in exc.params.items()
+        }
+        return "error", (type(exc).__name__, exc.key, params)
+
+
+def prepare_import_elsewhere(data: bytes) -> Prepared:
+    """`prepare_import` in a worker process: reading JSON and hashing 20,000 entries holds
+    the GIL, and in a thread of the server it would slow every other request."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from workshop import errors
+
+    global _POOL
+    if _POOL is None:
+        import atexit
+
+        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_POOL.shutdown)  # before interpreter teardown: no stray worker
+    try:
+        outcome, value = _POOL.submit(_prepare_or_error, data).result()
+    except BrokenProcessPool:  # the worker died (out of memory?): once more, here
+        _POOL = None
+        return prepare_import(data)
+    if outcome == "ok":
+        return value
+    kind, key, params = value
+    raise getattr(errors, kind)(
+        key, **{k: Message(v) if how == "message" else v for k, (how, v) in params.items()}
     )

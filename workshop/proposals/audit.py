@@ -80,6 +80,7 @@ class ChainRows:
     refs: dict[str, dict[Any, str]] = field(default_factory=dict)  # table -> id -> ref
     usernames: dict[Any, str] = field(default_factory=dict)  # planner id -> username
     legacy_ok: bool = True  # version-1 (local id) payloads can only match in their database
+    signatures: list[dict] = field(default_factory=list)  # record_signature rows
 
     @classmethod
     def from_db(cls, db: Session, workshop_id: int) -> ChainRows:
@@ -102,7 +103,14 @@ class ChainRows:
             .order_by(AssessmentRecord.version)
         )
         planner_ids = {c["planner_id"] for c in changes if c["planner_id"] is not None}
-        rows = cls(workshop_id, changes, votes, records)
+        from workshop.bundle.models import RecordSignature
+
+        signatures = fetch(
+            select(RecordSignature.__table__)
+            .where(RecordSignature.record_id.in_([r["id"] for r in records] or [-1]))
+            .order_by(RecordSignature.id)
+        )
+        rows = cls(workshop_id, changes, votes, records, signatures=signatures)
         rows.load_lookups(db, planner_ids | _content_planner_ids(records))
         return rows
 
@@ -122,24 +130,25 @@ class ChainRows:
 
     @classmethod
     def from_bundle(cls, tables: dict[str, list[dict]]) -> ChainRows:
+        """A bundle holds one workshop: every change, vote and finalised version in it is
+        part of that workshop's chains (a row pointed elsewhere fails, never drops out)."""
         workshop_id = tables["workshop"][0]["id"]
-        rounds = {r["id"] for r in tables["voting_round"]}
-        by_id = sorted(
-            (r for r in tables["vote_change"] if r.get("round_id") in rounds),
-            key=lambda r: r["id"],
-        )
+        by_id = sorted(tables["vote_change"], key=lambda r: _id_order(r.get("id")))
         records = sorted(
-            (
-                r
-                for r in tables["assessment_record"]
-                if r.get("finalised_at") and r.get("workshop_id") == workshop_id
-            ),
-            key=lambda r: r["version"],
+            (r for r in tables["assessment_record"] if r.get("finalised_at")),
+            key=lambda r: _id_order(r.get("version")),
         )
         refs = {name: {r["id"]: r.get("ref") for r in tables[name]} for name in ROW_KEYS}
         usernames = {r["id"]: r.get("username") for r in tables["planner"]}
-        votes = [r for r in tables["vote"] if r.get("round_id") in rounds]
-        return cls(workshop_id, by_id, votes, records, refs, usernames, legacy_ok=False)
+        votes = list(tables["vote"])
+        signatures = list(tables.get("record_signature") or [])
+        return cls(
+            workshop_id, by_id, votes, records, refs, usernames, False, signatures=signatures
+        )
+
+
+def _id_order(value: Any) -> tuple:
+    return (0, value) if isinstance(value, int) and not isinstance(value, bool) else (1, str(value))
 
 
 def _content_planner_ids(records: list[dict]) -> set[Any]:
@@ -336,6 +345,12 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     audit = dict(content.get("audit") or {})
     audit.setdefault("vote_chain_head", vote_chain_head(db, record.workshop_id))
     audit["record_hash"] = None
+    # Which instance finalised it, inside what the hash covers: the printed report shows
+    # it beside the hash (workshop.reports.anchor), and a re-signed copy cannot keep both.
+    from workshop.bundle import keys
+
+    key = keys.active()
+    audit["key_fingerprint"] = key.fingerprint if key is not None else None
     content["audit"] = audit
     fields = {"version": record.version, "finalised_at": record.finalised_at}
     fields["prev_hash"] = record.prev_hash
@@ -347,7 +362,20 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     record.content = content
     record.record_hash = digest
     db.flush()
+    _sign_record(db, record.id, digest)
     return digest
+
+
+def _sign_record(db: Session, record_id: int, digest: str) -> None:
+    """Sign the record hash with this instance's key (when one is loaded)."""
+    from workshop.bundle import keys
+    from workshop.bundle.models import RecordSignature
+
+    key = keys.active()
+    if key is not None:
+        signature = key.sign(digest.encode("ascii"))
+        db.add(RecordSignature(record_id=record_id, public_key=key.public_b64, signature=signature))
+        db.flush()
 
 
 # --- checking ---------------------------------------------------------------------------
@@ -362,6 +390,10 @@ REASON_KEYS = {
     "vote has no audit entry": "verify.vote_without_entry",
     "vote differs from audit entry": "verify.vote_differs",
     "content changed after it was finalised": "verify.record_changed",
+    "vote listed twice": "verify.vote_twice",
+    "audit entry has no vote": "verify.entry_without_vote",
+    "sealed vote chain head not in the chain": "verify.head_missing",
+    "signature does not match": "verify.signature_bad",
 }
 
 
@@ -416,19 +448,32 @@ def check_votes(rows: ChainRows) -> tuple[int, list[Problem]]:
         if not _change_matches(change, rows):
             problems.append(Problem("vote", change["id"], "entry changed after it was written"))
         prev = change["entry_hash"]
+    seen: set[tuple[Any, Any, Any]] = set()
     for vote in rows.votes:
-        trail = last.get((vote["round_id"], vote["proposal_id"], vote["participant_id"]))
+        key = (vote["round_id"], vote["proposal_id"], vote["participant_id"])
+        trail = last.get(key)
+        if key in seen:
+            problems.append(Problem("vote-row", vote["id"], "vote listed twice"))
+        seen.add(key)
         if trail is None:
             problems.append(Problem("vote-row", vote["id"], "vote has no audit entry"))
         elif (trail["new_value"], trail["source"]) != (vote["value"], vote["source"]):
             problems.append(
                 Problem("vote-row", vote["id"], f"vote differs from audit entry #{trail['id']}")
             )
+    # A vote is never deleted (a withdrawal sets 0): every trail ends in a vote row.
+    for key, change in last.items():
+        if key not in seen:
+            problems.append(Problem("vote", change["id"], "audit entry has no vote"))
     return len(rows.changes), problems
 
 
 def check_records(rows: ChainRows) -> tuple[int, list[Problem]]:
+    """Recompute the record chain, and find each version's sealed vote chain head in the
+    vote chain: a vote chain rewritten and re-hashed after a version was finalised no
+    longer holds the head that version sealed."""
     problems: list[Problem] = []
+    heads = {c.get("entry_hash") for c in rows.changes if c.get("entry_hash")}
     prev: str | None = None
     started = False
     for record in rows.records:
@@ -438,6 +483,8 @@ def check_records(rows: ChainRows) -> tuple[int, list[Problem]]:
         if record.get("record_hash") is None:
             problems.append(Problem("record", record["version"], "hash missing"))
             continue
+        if record.get("workshop_id") != rows.workshop_id:
+            problems.append(Problem("record", record["version"], "moved to another workshop"))
         if record.get("prev_hash") != prev:
             problems.append(Problem("record", record["version"], "previous hash does not match"))
         if not _record_matches(record, rows):
@@ -445,7 +492,38 @@ def check_records(rows: ChainRows) -> tuple[int, list[Problem]]:
                 Problem("record", record["version"], "content changed after it was finalised")
             )
         prev = record["record_hash"]
+        head = sealed_head(record)
+        if head is not None and head not in heads:
+            problems.append(
+                Problem("record", record["version"], "sealed vote chain head not in the chain")
+            )
+    problems += _check_signatures(rows)
     return len(rows.records), problems
+
+
+def _check_signatures(rows: ChainRows) -> list[Problem]:
+    """Each record signature signs its finalised version's record hash."""
+    from workshop.bundle import keys
+
+    by_id = {r.get("id"): r for r in rows.records}
+    problems = []
+    for sig in rows.signatures:
+        record = by_id.get(sig.get("record_id"))
+        digest = record.get("record_hash") if record is not None else None
+        ok = isinstance(digest, str) and keys.verify(
+            str(sig.get("public_key")), str(sig.get("signature")), digest.encode("ascii")
+        )
+        if not ok:
+            number = record["version"] if record is not None else sig.get("record_id")
+            problems.append(Problem("record", number, "signature does not match"))
+    return problems
+
+
+def sealed_head(record: dict) -> str | None:
+    """The vote chain head a finalised version sealed (None: no votes then, or none kept)."""
+    audit = (record.get("content") or {}).get("audit")
+    head = audit.get("vote_chain_head") if isinstance(audit, dict) else None
+    return head if isinstance(head, str) else None
 
 
 def check_chains(rows: ChainRows) -> tuple[dict, list[Problem]]:

@@ -39,7 +39,8 @@ class Cell:
 
 @dataclass
 class Block:
-    kind: str  # h2, h3, p, note, empty, table, figure, list, signatures, inventory, pagebreak
+    kind: str  # h2, h3, p, note, empty, table, figure, list, signatures, inventory, pagebreak,
+    # anchor (record hash + key fingerprint, text and QR: workshop.reports.anchor)
     text: str = ""
     cols: list[Col] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)

@@ -386,6 +386,9 @@ def _report_docx(content: dict) -> bytes:
                 p.paragraph_format.left_indent = Mm(8)
                 p.paragraph_format.first_line_indent = Mm(-8)
                 _run(p, item, size=9.5)
+        elif kind == "anchor":  # record hash and key fingerprint (the QR is in the PDF)
+            for line in [block.text, *block.items]:
+                _run(doc.add_paragraph(), line, size=9)
         elif kind == "pagebreak":
             doc.add_page_break()
     p = doc.add_paragraph()

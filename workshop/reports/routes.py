@@ -11,14 +11,13 @@ from fastapi.responses import Response
 from workshop import exports
 from workshop.assessments import versions
 from workshop.assessments.deps import FacilitatedWorkshop
-from workshop.assessments.review import is_facilitator
 from workshop.assessments.service import latest_record
-from workshop.bundle import export_bundle, import_bundle
-from workshop.deps import CurrentPlanner, DbSession, photos_dir
+from workshop.bundle import export_bundle
+from workshop.bundle.service import import_prepared, prepare_import_elsewhere
+from workshop.deps import DbSession, current_planner, photos_dir
 from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
 from workshop.templating import go_to
-from workshop.workshops.models import Workshop
 
 router = APIRouter(prefix="/console/workshops/{workshop_id}")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -90,18 +89,24 @@ bundles = APIRouter(prefix="/console/bundles")
 
 
 @bundles.post("/import")
-async def bundle_upload(
+def bundle_upload(
     request: Request,
-    planner: CurrentPlanner,
-    db: DbSession,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
+    """Import a bundle: a plain `def`, so FastAPI runs it on a worker thread and the event
+    loop keeps serving. The bundle is read and verified before the writer is taken; only
+    the inserts hold it (`workshop.bundle.service.prepare_import`)."""
+    database = request.app.state.db
+    with database.unit_of_work(write=False) as db:
+        current_planner(request, db)  # logged in, or 401 before the upload is read
     if file is None or not file.filename:
         raise Invalid("bundle.no_file")
-    data = await file.read(MAX_UPLOAD + 1)
+    data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid("bundle.too_large")
-    done = import_bundle(db, data, photos_dir=photos_dir(request))
-    db.flush()
-    visible = is_facilitator(db=db, workshop=db.get(Workshop, done.workshop_id), planner=planner)
-    return go_to(request, f"/console/workshops/{done.workshop_id}" if visible else "/console")
+    prepared = prepare_import_elsewhere(data)  # a worker process: the GIL stays free
+    with database.unit_of_work() as db:
+        done = import_prepared(db, prepared, photos_dir=photos_dir(request))
+    # The bundles page names what was imported (or says it was here already), with a link.
+    outcome = "imported" if done.created else "already"
+    return go_to(request, f"/console/bundles?{outcome}={done.workshop_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workshop.outcome import DASH, percent, verdict_glossary
+from workshop.reports.anchor import anchor_block
 from workshop.reports.blocks import Block, Col, t, table
 from workshop.reports.view import SATISFACTION, cn_date, d, lst
 
@@ -123,4 +124,8 @@ def method(content: dict, v: dict) -> list[Block]:
             )
         )
     notes.append(t("report.method.generated", at=v["generated_at"]))
-    return [Block("h2", t("report.h.method")), Block("list", items=notes, ordered=True)]
+    blocks = [Block("h2", t("report.h.method")), Block("list", items=notes, ordered=True)]
+    # Paper anchors the digital (issue 16): record hash and key fingerprint, text and QR.
+    if (anchor := anchor_block(d(content.get("audit")))) is not None:
+        blocks.append(anchor)
+    return blocks

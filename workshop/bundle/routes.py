@@ -1,0 +1,59 @@
+"""The console's bundles page: import, the list of imports with their signature state,
+this instance's key fingerprint, and the trusted laptop keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from workshop.bundle import trust
+from workshop.bundle.models import TrustedKey, WorkshopOrigin
+from workshop.deps import CurrentPlanner, DbSession
+from workshop.templating import go_to, render
+from workshop.workshops.models import Workshop
+
+pages = APIRouter(prefix="/console/bundles")
+
+
+@pages.get("")
+def bundles_page(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
+    imports = db.execute(
+        select(WorkshopOrigin, Workshop.title)
+        .join(Workshop, Workshop.id == WorkshopOrigin.workshop_id)
+        .where(WorkshopOrigin.imported_at.is_not(None))
+        .order_by(WorkshopOrigin.imported_at.desc())
+    ).all()
+    shown = request.query_params.get("imported") or request.query_params.get("already")
+    named = db.get(Workshop, int(shown)) if shown and shown.isdigit() else None
+    context = {
+        "planner": planner,
+        "key": request.app.state.instance_key,
+        "imports": imports,
+        "trusted": list(db.scalars(select(TrustedKey).order_by(TrustedKey.enrolled_at))),
+        "named": named,
+        "already": bool(request.query_params.get("already")),
+    }
+    return render(request, "bundle/bundles.html", context)
+
+
+@pages.post("/keys")
+def enrol_key(
+    request: Request,
+    planner: CurrentPlanner,
+    db: DbSession,
+    fingerprint: Annotated[str, Form(max_length=200)],
+    label: Annotated[str, Form(max_length=80)] = "",
+) -> Response:
+    # The logged-in planner enrols for now; a city deployment gives this to the city
+    # administrator role (workshop.accounts roles), see docs/tamper-evidence.md.
+    trust.enrol(db=db, by=planner, fingerprint=fingerprint, label=label)
+    return go_to(request, "/console/bundles")
+
+
+@pages.post("/keys/{key_id}/revoke")
+def revoke_key(request: Request, key_id: int, planner: CurrentPlanner, db: DbSession) -> Response:
+    trust.revoke(db=db, key_id=key_id)
+    return go_to(request, "/console/bundles")
