@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 import workshop.models  # noqa: F401 - every table in the metadata
 from workshop.ballots.cards import new_card_code
 from workshop.bundle.models import WorkshopOrigin
+from workshop.bundle.planners import map_planners
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
 from workshop.proposals.audit import rewrite_content_ids
@@ -99,7 +100,8 @@ ADDED_IN = {"ballot_card": 2, "population": 2}
 # A card's code is a credential (it starts a participant): a fresh one is made on import.
 PRIVATE = {
     "participant": ("token", "nickname"),
-    "planner": ("password_hash",),
+    "planner": ("password_hash", "role", "organisation_id", "street_office_id", "disabled_at"),
+    "community": ("street_office_id",),
     "ballot_card": ("code",),
 }
 GEOMETRY = {"community": ("boundary",), "asset": ("geometry",), "proposal": ("location",)}
@@ -327,8 +329,12 @@ class Imported:
     created: bool  # False: this bundle's workshop was already here
 
 
-def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
-    """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
+def import_bundle(
+    db: Session, data: bytes, *, photos_dir: Path | None = None, owner_id: int | None = None
+) -> Imported:
+    """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad.
+
+    The workshop becomes `owner_id`'s (workshop.bundle.planners: never by username)."""
     manifest, tables, photos = read_bundle(data)
     uid = manifest["workshop_uid"]
     known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
@@ -338,7 +344,7 @@ def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -
         if workshop_uid(db, local) == uid:
             return Imported(local.id, uid, created=False)
     try:
-        new_ids = _insert_all(db, tables)
+        new_ids = _insert_all(db, tables, owner_id=owner_id)
     except Invalid:
         raise
     except Exception:  # noqa: BLE001 - a row that does not fit the schema
@@ -367,7 +373,9 @@ def _column_plan(table: Table) -> list[tuple[Any, str | None]]:
     return plan
 
 
-def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[Any, Any]]:
+def _insert_all(
+    db: Session, tables: dict[str, list[dict]], *, owner_id: int | None = None
+) -> dict[str, dict[Any, Any]]:
     """Insert every table (parents first), re-numbering ids and the keys that point at them.
 
     Rows of a table go in one executemany; `sort_by_parameter_order` hands back the new
@@ -382,14 +390,11 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
         has_id = "id" in table.c and "id" in table.primary_key.columns
         batch: list[dict] = []
         old_ids: list[Any] = []
+        if name == "planner":
+            lead = (tables["workshop"] or [{}])[0].get("planner_id")
+            ids.update(map_planners(db, tables[name], lead_id=lead, owner_id=owner_id))
+            continue
         for row in tables[name]:
-            if name == "planner":
-                existing = db.scalar(
-                    select(table.c.id).where(table.c.username == row.get("username"))
-                )
-                if existing is not None:
-                    ids[row["id"]] = existing
-                    continue
             values: dict[str, Any] = {}
             for column, target in plan:
                 key = column.name
@@ -398,9 +403,6 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
                     continue
                 if name == "ballot_card" and key == "code":
                     values[key] = new_card_code()
-                    continue
-                if name == "planner" and key == "password_hash":
-                    values[key] = "!imported"  # no password: reset before logging in
                     continue
                 if key not in row:
                     continue

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from workshop import exports
 from workshop.assessments import versions
-from workshop.assessments.deps import FacilitatedWorkshop
+from workshop.assessments.deps import FacilitatedWorkshop, ReportWorkshop
 from workshop.assessments.review import is_facilitator
 from workshop.assessments.service import latest_record
 from workshop.bundle import export_bundle, import_bundle
+from workshop.bundle.planners import owner_by_username
 from workshop.deps import CurrentPlanner, DbSession, photos_dir
 from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
@@ -25,7 +26,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.get("/report.docx")
-def report_as_docx(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+def report_as_docx(workshop: ReportWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
     data = report_docx(versions.current_content(db=db, workshop=workshop, record=record))
     name = f"workshop-{workshop.id}-report-v{record.version}.docx"
@@ -95,13 +96,18 @@ async def bundle_upload(
     planner: CurrentPlanner,
     db: DbSession,
     file: Annotated[UploadFile | None, File()] = None,
+    owner: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     if file is None or not file.filename:
         raise Invalid("bundle.no_file")
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid("bundle.too_large")
-    done = import_bundle(db, data, photos_dir=photos_dir(request))
+    # The workshop is the importer's; only a city administrator hands it to someone else.
+    owner_id = planner.id
+    if owner.strip() and planner.role == "city_admin":
+        owner_id = owner_by_username(db, owner)
+    done = import_bundle(db, data, photos_dir=photos_dir(request), owner_id=owner_id)
     db.flush()
     visible = is_facilitator(db=db, workshop=db.get(Workshop, done.workshop_id), planner=planner)
     return go_to(request, f"/console/workshops/{done.workshop_id}" if visible else "/console")
