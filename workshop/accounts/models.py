@@ -57,6 +57,9 @@ class Invitation(Base):
     kind "organisation": the organisation's administrator invited planner_id; the planner
     accepts on the profile page. kind "account": a bundle named a planner unknown here; the
     disabled placeholder account planner_id is claimed with the token (stored hashed).
+    kind "alias": a bundle's planner was given to planner_id (the importer). For "account"
+    and "alias", workshop_id and named_as keep the username the bundle's hash chains name,
+    so `workshop verify` checks the imported workshop as it was written.
     """
 
     __tablename__ = "invitation"
@@ -67,6 +70,7 @@ class Invitation(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     # The username the bundle gave (kind "account"): shown to whoever hands it over.
     named_as: Mapped[str] = mapped_column(String(64), default="")
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id"))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

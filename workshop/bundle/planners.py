@@ -6,7 +6,9 @@ the workshop, its satisfaction answers and its service log into that account's c
   importer). Without an owner (the CLI without --owner) the lead is treated like the rest.
 - Every other planner the bundle names (co-facilitators, reviewers, note authors) becomes
   a new, disabled placeholder account with an invitation (kind "account") that records
-  the username the bundle gave: no password, no login, nothing of anyone else's.
+  the username the bundle gave: no password, no login, nothing of anyone else's. It keeps
+  that username when it is free here (the vote trail's hash chain names planners by
+  username, so `workshop verify` still passes), else gets `imported-…`.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def map_planners(
 
 def _placeholder(db: Session, row: dict[str, Any]) -> Planner:
     named = str(row.get("username") or "")[:64]
-    username = _free_username(db)
+    taken = not named or db.scalar(select(Planner.id).where(Planner.username == named))
+    username = _free_username(db) if taken else named
     planner = Planner(
         username=username,
         password_hash="!invited",  # never verifies: argon2 refuses it
@@ -55,8 +58,6 @@ def _placeholder(db: Session, row: dict[str, Any]) -> Planner:
         disabled_at=utcnow(),
     )
     db.add(planner)
-    db.flush()
-    db.add(Invitation(kind="account", planner_id=planner.id, named_as=named))
     db.flush()
     return planner
 
@@ -80,3 +81,22 @@ def owner_by_username(db: Session, username: str) -> int:
     if found is None:
         raise Invalid("bundle.owner_unknown")
     return found
+
+
+def record_names(
+    db: Session, rows: list[dict[str, Any]], ids: dict[Any, int], *, workshop_id: int
+) -> None:
+    """Note, for the imported workshop, the username the bundle gave each planner: an
+    invitation to claim each placeholder, an alias where the importer took the lead's
+    place. The vote trail and records name planners by these usernames."""
+    for row in rows:
+        here = db.get(Planner, ids[row.get("id")])
+        assert here is not None
+        named = str(row.get("username") or "")[:64]
+        placeholder = here.password_hash == "!invited"
+        if placeholder or here.username != named:
+            kind = "account" if placeholder else "alias"
+            db.add(
+                Invitation(kind=kind, planner_id=here.id, named_as=named, workshop_id=workshop_id)
+            )
+    db.flush()

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 import workshop.models  # noqa: F401 - every table in the metadata
 from workshop.ballots.cards import new_card_code
 from workshop.bundle.models import WorkshopOrigin
-from workshop.bundle.planners import map_planners
+from workshop.bundle.planners import map_planners, record_names
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
 from workshop.proposals.audit import rewrite_content_ids
@@ -351,6 +351,7 @@ def import_bundle(
         log.warning("bundle import failed", exc_info=True)
         raise Invalid("bundle.corrupt") from None
     workshop_id = new_ids["workshop"][tables["workshop"][0]["id"]]
+    record_names(db, tables["planner"], new_ids["planner"], workshop_id=workshop_id)
     db.add(WorkshopOrigin(workshop_id=workshop_id, uid=uid, imported_at=utcnow()))
     db.flush()
     if photos_dir is not None and photos:

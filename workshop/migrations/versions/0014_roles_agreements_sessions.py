@@ -157,6 +157,7 @@ def _tables() -> None:
         sa.Column("planner_id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("named_as", sa.String(length=64), nullable=False),
+        sa.Column("workshop_id", sa.Integer(), nullable=True),
         sa.Column("token_hash", sa.String(length=64), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -171,6 +172,9 @@ def _tables() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["planner_id"], ["planner.id"], name=op.f("fk_invitation_planner_id_planner")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workshop_id"], ["workshop.id"], name=op.f("fk_invitation_workshop_id_workshop")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_invitation_token_hash")),
