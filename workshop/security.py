@@ -24,12 +24,11 @@ import json
 import re
 import secrets
 from collections.abc import Iterable
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
 from itsdangerous import BadSignature, Signer
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop.i18n import t
@@ -121,19 +120,6 @@ def is_cross_site(headers: dict[bytes, bytes]) -> bool:
     if value == "null":
         return True
     return urlsplit(value).netloc != host
-
-
-def _cookie(headers: dict[bytes, bytes], name: str) -> str | None:
-    raw = headers.get(b"cookie")
-    if not raw:
-        return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(raw.decode("latin-1"))
-    except Exception:  # a malformed Cookie header is simply no cookie
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel else None
 
 
 def page_token(secret: str, cookie_token: str, session: str | None) -> str:
@@ -266,14 +252,16 @@ class CsrfMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        token = token_from_cookie(self.secret_key, _cookie(headers, CSRF_COOKIE))
+        raw = headers.get(b"cookie")
+        jar = cookie_parser(raw.decode("latin-1")) if raw else {}
+        token = token_from_cookie(self.secret_key, jar.get(CSRF_COOKIE))
         had_cookie = token is not None
         set_cookie = None
         if token is None:
             set_cookie, token = new_csrf_cookie(self.secret_key)
             if scope.get("path", "").startswith(STATIC_PREFIX):
                 set_cookie = None  # pages issue it; a page's parallel asset loads must not
-        expected = page_token(self.secret_key, token, _cookie(headers, SESSION_COOKIE))
+        expected = page_token(self.secret_key, token, jar.get(SESSION_COOKIE))
         scope.setdefault("state", {})["csrf_token"] = expected
 
         if scope["method"] not in SAFE_METHODS:
