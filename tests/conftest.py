@@ -30,18 +30,20 @@ _plain_request = StarletteTestClient.request
 
 def _request_with_csrf(self, method, url, *args, headers=None, **kwargs):  # type: ignore[no-untyped-def]
     """Every TestClient acts like a page of the app: it holds the signed CSRF cookie and
-    sends its token on state-changing requests. Opt out per client with
-    `client.csrf_auto = False`, or per request by passing an X-CSRF-Token header."""
-    from workshop.security import CSRF_COOKIE, new_csrf_cookie, token_from_cookie
+    sends the token its page would carry (bound to its login session, if any) on
+    state-changing requests. Opt out per client with `client.csrf_auto = False`, or per
+    request by passing an X-CSRF-Token header."""
+    from workshop.security import CSRF_COOKIE, csrf_token_for, new_csrf_cookie
 
     secret = getattr(getattr(self.app, "state", None), "secret_key", None)
     if method.upper() in _UNSAFE and secret and getattr(self, "csrf_auto", True):
         given = {k.lower() for k in dict(headers or {})}
         if "x-csrf-token" not in given:
-            token = token_from_cookie(secret, self.cookies.get(CSRF_COOKIE))
+            token = csrf_token_for(secret, {c.name: c.value for c in self.cookies.jar})
             if token is None:
-                cookie, token = new_csrf_cookie(secret)
+                cookie, _ = new_csrf_cookie(secret)
                 self.cookies.set(CSRF_COOKIE, cookie)
+                token = csrf_token_for(secret, {c.name: c.value for c in self.cookies.jar})
             headers = {**dict(headers or {}), "X-CSRF-Token": token}
     return _plain_request(self, method, url, *args, headers=headers, **kwargs)
 

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 import workshop.text  # noqa: F401 - installs the NUL guard on every session's flush
 from workshop.bodyguard import BodyGuardMiddleware
@@ -27,7 +26,8 @@ from workshop.live.broker import BROKER, PgListener
 from workshop.locale_middleware import LocaleMiddleware
 from workshop.mapping.offline import use_local_assets
 from workshop.migrate import upgrade
-from workshop.security import SecurityMiddleware
+from workshop.negotiation import wants_json
+from workshop.security import CrossSiteMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
 from workshop.templating import go_to, is_htmx, render
 
 log = logging.getLogger(__name__)
@@ -72,18 +72,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(BodyGuardMiddleware)
     # Ed25519 key pair, made at first start (workshop.bundle.keys): signs bundles, records.
     app.state.instance_key = keys.activate(settings.data_dir)
+    # Planner sessions are server-side (workshop.accounts.sessions): no session middleware.
+    # Added in reverse: the headers wrap every answer (refusals too), then the cross-site
+    # check, then the token check, all before any route work.
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=app.state.secret_key,
-        session_cookie="ws_session",
-        max_age=60 * 60 * 12,
-        same_site="lax",
-        https_only=settings.cookie_secure,
+        CsrfMiddleware, secret_key=app.state.secret_key, cookie_secure=settings.cookie_secure
     )
-    # Added last, so it runs first: refusals happen before any session or route work.
-    app.add_middleware(
-        SecurityMiddleware, secret_key=app.state.secret_key, cookie_secure=settings.cookie_secure
-    )
+    app.add_middleware(CrossSiteMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, cookie_secure=settings.cookie_secure)
     # Outermost: the language is chosen before anything can answer (refusals included).
     app.add_middleware(LocaleMiddleware, cookie_secure=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -100,6 +96,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.assets.routes import router as assets
     from workshop.ballots.routes import router as ballots
     from workshop.bundle.routes import pages as bundle_pages
+    from workshop.city.routes import router as city
     from workshop.communities.routes import router as communities
     from workshop.exports.routes import router as gis_exports
     from workshop.followup.routes import router as followup
@@ -112,6 +109,7 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
+    app.include_router(city)
     app.include_router(communities)  # before followup: /console/communities/new is not an id
     app.include_router(followup)
     app.include_router(reports)
@@ -132,10 +130,7 @@ def _include_map_routers(app: FastAPI) -> None:
 
 
 def _wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return request.url.path.startswith("/api/") or (
-        "application/json" in accept and "text/html" not in accept
-    )
+    return wants_json(request.url.path, request.headers)
 
 
 def error_response(request: Request, status: int, message: str, code: str) -> Response:

@@ -38,6 +38,29 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """The first city administrator (everyone else is invited or approved in the app)."""
+    from workshop.accounts.service import create_planner
+    from workshop.errors import DomainError
+    from workshop.i18n import t
+
+    password = args.password or getpass.getpass("密码 / password: ")
+    database = _database()
+    try:
+        with database.unit_of_work() as db:
+            admin = create_planner(
+                db=db, username=args.username, password=password, name=args.name or args.username
+            )
+            admin.role = "city_admin"
+            print(f"已创建市级管理员 / city administrator created: {admin.username}")
+    except DomainError as exc:
+        print(t(exc.key, **exc.params), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
 def cmd_create_planner(args: argparse.Namespace) -> int:
     from workshop.accounts.service import create_planner
     from workshop.errors import DomainError
@@ -95,7 +118,7 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     from workshop.accounts.service import create_planner
     from workshop.basemaps.config import parse_base_map
     from workshop.communities.models import Community
-    from workshop.demo import load_finished_meeting
+    from workshop.demo import load_city_roles, load_finished_meeting
     from workshop.workshops.models import Workshop
     from workshop.workshops.service import create_workshop
 
@@ -142,12 +165,19 @@ def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
             place=meta["workshop"]["place"],
         )
     load_finished_meeting(db, planner=planner, community=community)
+    load_city_roles(db, planner=planner, community=community)
     return workshop.join_code, workshop.title
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
     database = _database()
-    from workshop.demo import meeting_data
+    from workshop.demo import (
+        DEMO_ADMIN,
+        DEMO_ADMIN_PASSWORD,
+        DEMO_OFFICE_PASSWORD,
+        DEMO_OFFICE_USER,
+        meeting_data,
+    )
 
     with database.unit_of_work() as db:
         code, title = load_demo(db)
@@ -156,6 +186,8 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     print(f"  工作坊 / workshop: {title}  参与码 / join code: {code}")
     print(f"  已结束的示例会议 / finished meeting: {meeting_data()['title']}")
     print(f"  规划师账号 / planner login: {DEMO_USER} / {DEMO_PASSWORD}")
+    print(f"  街道办账号 / street office login: {DEMO_OFFICE_USER} / {DEMO_OFFICE_PASSWORD}")
+    print(f"  市级管理员 / city administrator: {DEMO_ADMIN} / {DEMO_ADMIN_PASSWORD}")
     return 0
 
 
@@ -195,6 +227,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(t("serve.sqlite_one_worker"), file=sys.stderr)
         print("SQLite serves one process only: use PostgreSQL for --workers > 1", file=sys.stderr)
         return 2
+    trusted = args.forwarded_allow_ips or get_settings().trusted_proxies
     print_urls(args.host, args.port)  # also upgrades the schema once, before any worker
     uvicorn.run(
         "workshop.app:create_app",
@@ -208,8 +241,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # default closed them mid-meeting, and a burst then opened hundreds at once).
         timeout_keep_alive=30,
         access_log=get_settings().access_log,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
+        # X-Forwarded-For/Proto are believed only from the proxies the operator names.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
     return 0
 
@@ -403,6 +437,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from workshop.bundle import import_bundle
+    from workshop.bundle.planners import owner_by_username
     from workshop.errors import DomainError
     from workshop.i18n import t
 
@@ -415,7 +450,8 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
         return 2
     try:
         with database.unit_of_work() as db:
-            done = import_bundle(db, data, photos_dir=photos)
+            owner = owner_by_username(db, args.owner) if args.owner else None
+            done = import_bundle(db, data, photos_dir=photos, owner_id=owner)
     except DomainError as exc:
         print(t(exc.key, **exc.params), file=sys.stderr)
         return 1
@@ -439,8 +475,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--forwarded-allow-ips",
-        default="127.0.0.1",
-        help="reverse proxies trusted for X-Forwarded-Proto/For (default 127.0.0.1)",
+        default="",
+        help="reverse proxies trusted for X-Forwarded-Proto/For "
+        "(default WORKSHOP_TRUSTED_PROXIES, else none)",
     )
     serve.set_defaults(func=cmd_serve)
 
@@ -467,6 +504,14 @@ def build_parser() -> argparse.ArgumentParser:
     set_pw.add_argument("--password", default="", help="prompted for when omitted")
     set_pw.set_defaults(func=cmd_set_password)
 
+    admin = sub.add_parser(
+        "create-admin", help="create a city administrator account / 创建市级管理员账号"
+    )
+    admin.add_argument("username")
+    admin.add_argument("--name", default="")
+    admin.add_argument("--password", default="", help="prompted for when omitted")
+    admin.set_defaults(func=cmd_create_admin)
+
     backup = sub.add_parser("backup", help="snapshot the SQLite database / 备份数据库")
     backup.add_argument("path", nargs="?", default="", help="default: <data_dir>/backups/")
     backup.set_defaults(func=cmd_backup)
@@ -486,6 +531,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_b = sub.add_parser("import-bundle", help="import a workshop bundle / 导入工作坊包")
     import_b.add_argument("file")
+    import_b.add_argument(
+        "--owner",
+        default="",
+        help="username of the planner the workshop will belong to (else nobody's yet)",
+    )
     import_b.set_defaults(func=cmd_import_bundle)
 
     erase = sub.add_parser(

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="Send cookies only over HTTPS (turn on behind TLS)."
     )
+    session_idle_minutes: int = Field(
+        default=120, ge=1, description="A planner's login session ends after this idle time."
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated reverse-proxy addresses whose X-Forwarded-For/Proto "
+        "headers are believed; empty = none.",
+    )
 
     @property
     def photos_dir(self) -> Path:

@@ -185,6 +185,20 @@ class Database:
             raise
         _end(session, True)
 
+    @contextmanager
+    def unit_of_work_if_free(self) -> Iterator[Session | None]:
+        """A write unit of work if the SQLite writer is free right now, else None (never
+        waits in the calling thread); on PostgreSQL always a unit of work."""
+        if self.writer is None:
+            with self.unit_of_work() as session:
+                yield session
+            return
+        if not self.writer.gate.try_acquire():
+            yield None
+            return
+        with self.writer.blocking_unit(acquired=True) as session:
+            yield session
+
     def dispose(self) -> None:
         if self.writer is not None:
             self.writer.close()

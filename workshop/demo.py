@@ -150,3 +150,43 @@ def load_finished_meeting(
     )
     versions.finalise(db=db, workshop=ws, planner=planner)
     return ws
+
+
+# One account of each city role, so every screen can be seen (issue 15). Fictional.
+DEMO_OFFICE = "示例街道办事处（虚构）"
+DEMO_OFFICE_USER, DEMO_OFFICE_PASSWORD = "street", "demo-street"
+DEMO_ADMIN, DEMO_ADMIN_PASSWORD = "admin", "demo-admin"
+
+
+def load_city_roles(db: Session, *, planner: Planner, community: Community) -> None:
+    """A street office holding the community, its user, a city administrator, and the
+    planner's three-year agreement (the planner also administers their organisation,
+    made when the demo planner was created). Loading again changes nothing."""
+    from workshop.accounts.service import create_planner
+    from workshop.city import service as city
+    from workshop.city.models import Agreement, StreetOffice
+
+    office = db.scalar(select(StreetOffice).where(StreetOffice.name == DEMO_OFFICE))
+    if office is None:
+        office = city.create_street_office(
+            db, by=None, name=DEMO_OFFICE, district=community.district
+        )
+    if community.street_office_id is None:
+        city.assign_community(db, by=None, community=community, office=office)
+    if db.scalar(select(Planner.id).where(Planner.username == DEMO_OFFICE_USER)) is None:
+        user = create_planner(
+            db=db, username=DEMO_OFFICE_USER, password=DEMO_OFFICE_PASSWORD, name="示例街道办"
+        )
+        user.role, user.street_office_id = "street_office", office.id
+    if db.scalar(select(Planner.id).where(Planner.username == DEMO_ADMIN)) is None:
+        admin = create_planner(
+            db=db, username=DEMO_ADMIN, password=DEMO_ADMIN_PASSWORD, name="示例市级管理员"
+        )
+        admin.role = "city_admin"
+    signed = select(Agreement.id).where(
+        Agreement.planner_id == planner.id, Agreement.community_id == community.id
+    )
+    if db.scalar(signed) is None:
+        start = date.today() - timedelta(days=365)
+        city.sign_agreement(db, by=None, planner=planner, community=community, starts_on=start)
+    db.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request, Response
@@ -12,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
+from workshop.accounts.sessions import SESSION_COOKIE, live_session, needs_touch, touch
 from workshop.db import Database
 from workshop.errors import NotAuthenticated, NotFound
 from workshop.ratelimit import JOIN_CODES
@@ -54,14 +56,44 @@ DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def current_planner(request: Request, db: DbSession) -> Planner:
-    planner_id = request.session.get("planner_id")
-    planner = db.get(Planner, planner_id) if planner_id else None
-    if planner is None:
+    """The account of the request's live server-side session (workshop.accounts.sessions)."""
+    idle = timedelta(minutes=request.app.state.settings.session_idle_minutes)
+    found = live_session(db=db, token=request.cookies.get(SESSION_COOKIE), idle=idle)
+    if found is None:
         raise NotAuthenticated("login.required")
+    session, planner = found
+    request.state.login_session_id = session.id
+    if needs_touch(session):
+        if request.method in READ_METHODS:  # this request's session may be read-only
+            # Best effort: never wait for the writer in this thread (issue 14); a busy
+            # writer means the next request touches the session instead.
+            with request.app.state.db.unit_of_work_if_free() as writer:
+                if writer is not None:
+                    touch(db=writer, session_id=session.id)
+        else:
+            touch(db=db, session_id=session.id)
     return planner
 
 
 CurrentPlanner = Annotated[Planner, Depends(current_planner)]
+
+
+def city_admin(planner: CurrentPlanner) -> Planner:
+    if planner.role != "city_admin":
+        raise NotFound("error.not_found")
+    return planner
+
+
+CityAdmin = Annotated[Planner, Depends(city_admin)]
+
+
+def street_office_user(planner: CurrentPlanner) -> Planner:
+    if planner.role != "street_office" or planner.street_office_id is None:
+        raise NotFound("error.not_found")
+    return planner
+
+
+StreetOfficeUser = Annotated[Planner, Depends(street_office_user)]
 
 
 def planner_workshop(workshop_id: RowId, planner: CurrentPlanner, db: DbSession) -> Workshop:
@@ -76,18 +108,34 @@ PlannerWorkshop = Annotated[Workshop, Depends(planner_workshop)]
 
 
 def client_key(request: Request) -> str:
+    """The client's address. X-Forwarded-For is honoured only by the server, and only
+    from the proxies the operator names (`WORKSHOP_TRUSTED_PROXIES`; default none)."""
     return request.client.host if request.client else "unknown"
 
 
+def join_key(request: Request) -> str:
+    return "join|" + client_key(request)
+
+
+def wrong_code(request: Request) -> None:
+    """Count a wrong join code or card against the client (429 once over the budget)."""
+    database: Database = request.app.state.db
+    JOIN_CODES.check_in(database, join_key(request))
+    JOIN_CODES.fail_in(database, join_key(request))
+
+
 def code_workshop(code: str, request: Request, db: DbSession) -> Workshop:
-    """Load the workshop a join code names; wrong codes count against the device."""
-    key = client_key(request)
-    JOIN_CODES.check(key)
+    """Load the workshop a join code names; wrong codes count against the device, and a
+    tablet joined to this workshop is never held back by other devices' wrong codes."""
     try:
-        return workshop_by_code(db=db, code=code)
+        workshop = workshop_by_code(db=db, code=code)
     except NotFound:
-        JOIN_CODES.fail(key)
+        wrong_code(request)
         raise
+    joined = _participant_cookie(request)
+    if joined is None or joined.get("w") != workshop.id:
+        JOIN_CODES.check_in(request.app.state.db, join_key(request), db)
+    return workshop
 
 
 CodeWorkshop = Annotated[Workshop, Depends(code_workshop)]
@@ -165,7 +213,6 @@ async def run_tablet_write(
     costs no threadpool hop at all; a vote is a few small statements. PostgreSQL: `work`
     runs in one threadpool hop (network round trips). Either way the answer is rendered
     by the caller after the commit. `work` starts with `tablet_lookup`."""
-    JOIN_CODES.check(client_key(request))
     database: Database = request.app.state.db
     async with database.request_unit(write=write) as db:
         if write and database.writer is not None:
@@ -177,10 +224,12 @@ async def run_tablet_write(
 def tablet_lookup(
     request: Request, db: Session, code: str, cookie: dict
 ) -> tuple[Workshop, Participant]:
-    """CodeWorkshop + CurrentParticipant in one SELECT: same checks, errors and rate limit."""
+    """CodeWorkshop + CurrentParticipant in one SELECT: same checks and errors. A joined
+    tablet is not rate-limited (another device's wrong codes are theirs); a wrong code
+    counts against this device."""
     found = workshop_and_participant(db=db, code=code, token=str(cookie.get("t")))
     if found is None:
-        JOIN_CODES.fail(client_key(request))
+        wrong_code(request)
         raise NotFound("join.unknown_code")
     workshop, participant = found
     if participant is None or cookie.get("w") != workshop.id:

@@ -1,13 +1,15 @@
 """Failure counters that slow down guessing of join codes and passwords.
 
 Only failures count, so a room of residents who type the right code is never slowed down.
+Every counter lives in the database (`login_failure`), so every worker and a restarted
+server count the same failures. Stored keys are hashes (no address or username).
 
-- Join codes: in memory, per process. Every tablet request passes this check, so it must
-  cost nothing; with N workers a client gets N × 20 wrong codes a minute, still hopeless
-  against 30⁶ ≈ 7 × 10⁸ codes.
-- Planner logins: in the database (`login_failure`), so every worker and a restarted
-  server count the same failures; a login is rare, so the query costs nothing that
-  matters. Stored keys are hashes (no address or username in the table).
+- Planner logins: per account (whatever the address: a botnet gets 10 tries per
+  account) and per address (whatever the account: spraying usernames is limited too).
+- Join codes and ballot cards: per client address. A tablet that has joined (a valid
+  participant cookie for that workshop) is never checked, so twenty wrong codes from a
+  meeting room's NAT cannot lock the joined tablets behind it out of voting; the check
+  costs one indexed count only for clients that have not joined.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -98,5 +101,44 @@ class StoredFailureLimiter:
         db.flush()
 
 
-JOIN_CODES = FailureLimiter(limit=20, window=60.0, message_key="join.too_many")
-LOGINS = StoredFailureLimiter(limit=10, window=300.0, message_key="login.too_many")
+class SharedFailureLimiter(StoredFailureLimiter):
+    """Failures shared by every worker of the app's database, counted outside the
+    request's transaction (a refused request rolls its own back).
+
+    PostgreSQL (several workers): in the database, each call a short transaction of its
+    own. SQLite serves one process (`workshop serve` refuses more) whose writer lock the
+    request may already hold, so there the count stays in this process's memory.
+    """
+
+    def __init__(self, limit: int, window: float, message_key: str) -> None:
+        super().__init__(limit, window, message_key)
+        self._memory = FailureLimiter(limit, window, message_key)
+
+    def check_in(self, database: Any, key: str, db: Any = None) -> None:
+        """Refuse (429) a client over its budget. `db`: the request's own session, read
+        in its transaction (a crowd of joins must not each open a second connection)."""
+        if database.is_sqlite:
+            self._memory.check(key)
+            return
+        if db is not None:
+            self.check(db, key)
+            return
+        with database.unit_of_work(write=False) as own:
+            self.check(own, key)
+
+    def fail_in(self, database: Any, key: str) -> None:
+        if database.is_sqlite:
+            self._memory.fail(key)
+            return
+        # Its own short transaction: the refused request rolls its own back. Wrong codes
+        # only, so it never multiplies connections under a crowd of right ones.
+        with database.unit_of_work(write=True) as own:
+            self.fail(own, key)
+
+    def reset(self) -> None:
+        self._memory.reset()
+
+
+JOIN_CODES = SharedFailureLimiter(limit=20, window=60.0, message_key="join.too_many")
+LOGINS_PER_ACCOUNT = StoredFailureLimiter(limit=10, window=300.0, message_key="login.too_many")
+LOGINS_PER_ADDRESS = StoredFailureLimiter(limit=20, window=300.0, message_key="login.too_many")

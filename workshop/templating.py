@@ -24,7 +24,7 @@ DISPLAY_TZ = timezone(timedelta(hours=8))
 
 
 def _security_context(request: Request) -> dict[str, Any]:
-    """Per-request values set by SecurityMiddleware: the CSP nonce and the CSRF token."""
+    """Per-request values set by workshop.security: the CSP nonce and the CSRF token."""
     state = request.scope.get("state", {})
     return {"csp_nonce": state.get("csp_nonce", ""), "csrf_token": state.get("csrf_token", "")}
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from workshop import negotiation
 from workshop.errors import DomainError
 from workshop.i18n import t
 from workshop.templating import partial_or_back
@@ -20,12 +21,8 @@ T = TypeVar("T")
 
 
 def wants_json(request: Request) -> bool:
-    """A JSON body, or an Accept that asks for JSON rather than HTML."""
-    accept = request.headers.get("accept", "")
-    content = request.headers.get("content-type", "")
-    return content.startswith("application/json") or (
-        "application/json" in accept and "text/html" not in accept
-    )
+    """The app's one rule (workshop.negotiation.wants_json) for this request."""
+    return negotiation.wants_json(request.url.path, request.headers)
 
 
 def json_error(exc: DomainError) -> JSONResponse:

@@ -93,6 +93,14 @@ class Gate:
                 self.refused += 1
             raise Busy("error.busy", retry_after=2) from None
 
+    def try_acquire(self) -> bool:
+        """Take a free permit at once, or return False (never waits, never queues)."""
+        with self._mutex:
+            if self._free > 0 and not self._waiters:
+                self._free -= 1
+                return True
+            return False
+
     def acquire_blocking(self, timeout_s: float) -> None:
         """Take a permit from a plain thread (CLI, tests, background jobs)."""
         future = self._enqueue()
@@ -327,9 +335,11 @@ class SQLiteWriter:
             await asyncio.wrap_future(ack)
 
     @contextmanager
-    def blocking_unit(self) -> Iterator[Session]:
-        """The same unit of work for a plain thread (CLI, tests, jobs), never the loop."""
-        self.gate.acquire_blocking(self.wait_s)
+    def blocking_unit(self, *, acquired: bool = False) -> Iterator[Session]:
+        """The same unit of work for a plain thread (CLI, tests, jobs), never the loop.
+        `acquired`: the caller already holds the writer (Gate.try_acquire)."""
+        if not acquired:
+            self.gate.acquire_blocking(self.wait_s)
         if not self._usable():
             self._guarded(self._connect)
         session = self._guarded(self._session)

@@ -177,7 +177,7 @@ def test_verify_checks_the_paper_record_hash(signed, laptop_key, tmp_path, capsy
 
 
 def test_console_shows_the_fingerprint_and_the_bundles_page(
-    signed, planner_client, app, laptop_key
+    signed, planner_client, app, laptop_key, database
 ) -> None:  # type: ignore[no-untyped-def]
     home = planner_client.get("/console").text
     short = app.state.instance_key.short
@@ -185,6 +185,16 @@ def test_console_shows_the_fingerprint_and_the_bundles_page(
     data = signed  # made on a laptop, signed by its key
     page = planner_client.get("/console/bundles")
     assert page.status_code == 200 and short in page.text
+    # Only the city administrator enrols laptop keys (a planner does not even see the form).
+    assert 'action="/console/bundles/keys"' not in page.text
+    refused = planner_client.post(
+        "/console/bundles/keys", data={"fingerprint": laptop_key.short}, follow_redirects=False
+    )
+    assert refused.status_code == 404
+    from workshop.accounts.models import Planner
+
+    with database.unit_of_work() as db:
+        db.get(Planner, planner_client.planner.id).role = "city_admin"
     enrolled = planner_client.post(
         "/console/bundles/keys",
         data={"fingerprint": laptop_key.short, "label": "王工的电脑"},

@@ -108,8 +108,9 @@ def test_year_summary_by_hand(db):
 
 
 def test_rules_of_the_organisation_then_the_planner_replace_the_defaults(db):
-    lead = make_planner(db, title="junior", organisation="示例规划院")
+    # The first planner placed in an organisation is its administrator: only they set its rules.
     colleague = make_planner(db, title="junior", organisation="示例规划院")
+    lead = make_planner(db, title="junior", organisation="示例规划院")
     workshop, _ = closed_workshop(db, planner=lead)
     versions.finalise(db=db, workshop=workshop, planner=lead)
     form = {f"base_points.{wf}": "1" for wf in ("concept_promotion", "communication",
@@ -120,6 +121,9 @@ def test_rules_of_the_organisation_then_the_planner_replace_the_defaults(db):
     form |= {"satisfied.satisfied": "1", "band0.lowest": "90", "band0.coefficient": "1",
              "no_ratings_coefficient": "1", "cumulative_percent": "10", "special_cap": "10",
              "star1": "1", "education_hours_per_star": "4"}  # fmt: skip
+    with pytest.raises(Forbidden, match="organisation.admin_only"):
+        yearly.save_rules(db=db, planner=lead, scope="organisation", form=form)
+    assert yearly.rules_source(db=db, planner=lead) == "default"
     yearly.save_rules(db=db, planner=colleague, scope="organisation", form=form)
     assert yearly.rules_source(db=db, planner=lead) == "organisation"
     b = yearly.year_summary(db=db, planner=lead, year=2026).breakdown

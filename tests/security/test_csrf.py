@@ -62,7 +62,7 @@ def test_every_state_changing_route_refuses_a_request_without_the_token(app, dat
 
 def test_refusal_answers_json_an_htmx_partial_or_a_page(app):
     client = _bare(app)
-    as_json = client.post("/join", data={"code": "ABCDEF"})
+    as_json = client.post("/join", data={"code": "ABCDEF"}, headers={"Accept": "application/json"})
     assert as_json.status_code == 403
     assert as_json.json() == {
         "detail": "页面已过期或请求无法确认来自本工具，已拒绝。请刷新页面后再试一次。",

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from workshop.proposals.service import submit_proposal
-from workshop.security import CSRF_COOKIE, token_from_cookie
+from workshop.security import csrf_token_for
 from workshop.workshops.stages import advance_stage
 
 from ..factories import PASSWORD, make_planner, make_workshop
@@ -42,7 +42,7 @@ def visitor(app, database):  # type: ignore[no-untyped-def]
     client.post("/login", data={"username": planner.username, "password": PASSWORD})
     join(client, ws.join_code)
     cookies = {c.name: c.value for c in client.cookies.jar}
-    token = token_from_cookie(app.state.secret_key, cookies[CSRF_COOKIE])
+    token = csrf_token_for(app.state.secret_key, cookies)  # bound to the login session
     return {"cookies": cookies, "token": token, "ids": ids}
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
 from workshop.assessments import review, versions
-from workshop.assessments.deps import FacilitatedWorkshop
+from workshop.assessments.deps import FacilitatedWorkshop, ReportWorkshop
 from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.service import latest_record
 from workshop.deps import CurrentPlanner, DbSession, RowId
@@ -159,7 +159,7 @@ def add_facilitator(
 
 
 @router.get("/report.html")
-def report_as_html(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+def report_as_html(workshop: ReportWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
     name = _filename(workshop.id, record.version, "html")
     return HTMLResponse(
@@ -169,7 +169,7 @@ def report_as_html(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
 
 
 @router.get("/report.pdf")
-def report_as_pdf(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+def report_as_pdf(workshop: ReportWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
     pdf = report_pdf(versions.report_content(db=db, workshop=workshop, record=record))
     name = _filename(workshop.id, record.version, "pdf")

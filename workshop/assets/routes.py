@@ -21,15 +21,18 @@ from starlette.datastructures import UploadFile
 from workshop.assets import photos, service
 from workshop.assets.models import Asset
 from workshop.assets.service import AssetFields, SavedAsset
+from workshop.city import service as city
+from workshop.communities.service import can_edit
 from workshop.deps import (
     CodeWorkshop,
     CurrentParticipant,
+    CurrentPlanner,
     DbSession,
     PlannerWorkshop,
     RowId,
     photos_dir,
 )
-from workshop.errors import DomainError, Invalid
+from workshop.errors import DomainError, Forbidden, Invalid
 from workshop.i18n import t
 from workshop.templating import go_to, is_htmx, render
 from workshop.web import act, wants_json
@@ -429,6 +432,7 @@ def merge(
 def set_subtypes(
     request: Request,
     workshop: PlannerWorkshop,
+    planner: CurrentPlanner,
     db: DbSession,
     ecological: Annotated[str, Form(max_length=2000)] = "",
     cultural: Annotated[str, Form(max_length=2000)] = "",
@@ -436,7 +440,12 @@ def set_subtypes(
     human: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     lines = {"ecological": ecological, "cultural": cultural, "social": social, "human": human}
+    if not can_edit(db=db, community=workshop.community, planner=planner):
+        raise Forbidden("community.not_editable")  # the community's, not the workshop's
+    before = workshop.community.asset_subtypes
     subtypes = service.set_subtypes(db=db, community=workshop.community, lines=lines)
+    if workshop.community.asset_subtypes != before:
+        city.log(db, planner, "community.subtypes", community_id=workshop.community_id)
     return _console_answer(request, db, workshop, {"subtypes": subtypes}, subtypes_saved=True)
 
 

@@ -15,9 +15,10 @@ from workshop.deps import (
     DbSession,
     PlannerWorkshop,
     RowId,
-    client_key,
+    join_key,
     optional_participant,
     set_participant_cookie,
+    wrong_code,
 )
 from workshop.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from workshop.i18n import t
@@ -26,6 +27,7 @@ from workshop.proposals.moderation import open_proposals
 from workshop.proposals.rounds import current_round
 from workshop.ratelimit import JOIN_CODES
 from workshop.templating import go_to, public_base, render
+from workshop.web import wants_json
 from workshop.workshops.models import Workshop
 
 router = APIRouter()
@@ -144,8 +146,7 @@ def cards_sheet(request: Request, workshop: PlannerWorkshop, db: DbSession) -> R
 def _card_page(request: Request, db: DbSession, code: str, error: DomainError | None = None):  # type: ignore[no-untyped-def]
     """The card's start screen; with an error, the refusal (and, for a wrong group choice,
     the choice again)."""
-    accept = request.headers.get("accept", "")
-    if error is not None and "application/json" in accept and "text/html" not in accept:
+    if error is not None and wants_json(request):
         raise error  # API clients get {"detail", "code"} from the app's handler
     context: dict = {"code": code}
     status = 200
@@ -161,12 +162,11 @@ def _card_page(request: Request, db: DbSession, code: str, error: DomainError | 
 
 def _checked_card(request: Request, db: DbSession, code: str):  # type: ignore[no-untyped-def]
     """Look the card up; unknown codes count against the device like join codes."""
-    key = client_key(request)
-    JOIN_CODES.check(key)
+    JOIN_CODES.check_in(request.app.state.db, join_key(request))
     try:
         return service.card_by_code(db=db, code=code)
     except NotFound:
-        JOIN_CODES.fail(key)
+        wrong_code(request)
         raise
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from workshop.bundle import trust
 from workshop.bundle.models import TrustedKey, WorkshopOrigin
-from workshop.deps import CurrentPlanner, DbSession
+from workshop.deps import CityAdmin, CurrentPlanner, DbSession
 from workshop.templating import go_to, render
 from workshop.workshops.models import Workshop
 
@@ -20,14 +20,19 @@ pages = APIRouter(prefix="/console/bundles")
 
 @pages.get("")
 def bundles_page(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
-    imports = db.execute(
+    query = (
         select(WorkshopOrigin, Workshop.title)
         .join(Workshop, Workshop.id == WorkshopOrigin.workshop_id)
         .where(WorkshopOrigin.imported_at.is_not(None))
         .order_by(WorkshopOrigin.imported_at.desc())
-    ).all()
+    )
+    if planner.role != "city_admin":  # a planner sees the imports that are theirs
+        query = query.where(Workshop.planner_id == planner.id)
+    imports = db.execute(query).all()
     shown = request.query_params.get("imported") or request.query_params.get("already")
     named = db.get(Workshop, int(shown)) if shown and shown.isdigit() else None
+    if named is not None and named.planner_id != planner.id and planner.role != "city_admin":
+        named = None
     context = {
         "planner": planner,
         "key": request.app.state.instance_key,
@@ -42,18 +47,17 @@ def bundles_page(request: Request, planner: CurrentPlanner, db: DbSession) -> Re
 @pages.post("/keys")
 def enrol_key(
     request: Request,
-    planner: CurrentPlanner,
+    planner: CityAdmin,
     db: DbSession,
     fingerprint: Annotated[str, Form(max_length=200)],
     label: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
-    # The logged-in planner enrols for now; a city deployment gives this to the city
-    # administrator role (workshop.accounts roles), see docs/tamper-evidence.md.
+    # The city administrator decides which laptops the city trusts (docs/tamper-evidence.md).
     trust.enrol(db=db, by=planner, fingerprint=fingerprint, label=label)
     return go_to(request, "/console/bundles")
 
 
 @pages.post("/keys/{key_id}/revoke")
-def revoke_key(request: Request, key_id: int, planner: CurrentPlanner, db: DbSession) -> Response:
+def revoke_key(request: Request, key_id: int, planner: CityAdmin, db: DbSession) -> Response:
     trust.revoke(db=db, key_id=key_id)
     return go_to(request, "/console/bundles")

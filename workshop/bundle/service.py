@@ -43,6 +43,7 @@ from workshop.assets import photos as asset_photos
 from workshop.ballots.cards import new_card_code
 from workshop.bundle import keys
 from workshop.bundle.models import TrustedKey, WorkshopOrigin
+from workshop.bundle.planners import map_planners, record_names
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
 from workshop.proposals.audit import rewrite_content_ids, verify_bundle_tables
@@ -106,7 +107,8 @@ ADDED_IN = {"ballot_card": 2, "population": 2, "record_signature": 3}
 # A card's code is a credential (it starts a participant): a fresh one is made on import.
 PRIVATE = {
     "participant": ("token", "nickname"),
-    "planner": ("password_hash",),
+    "planner": ("password_hash", "role", "organisation_id", "street_office_id", "disabled_at"),
+    "community": ("street_office_id",),
     "ballot_card": ("code",),
 }
 GEOMETRY = {"community": ("boundary",), "asset": ("geometry",), "proposal": ("location",)}
@@ -513,12 +515,22 @@ def prepare_import(data: bytes) -> Prepared:
     return Prepared(manifest, tables, {names[old]: jpeg for old, jpeg in jpegs.items()}, signer)
 
 
-def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -> Imported:
-    """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad."""
-    return import_prepared(db, prepare_import(data), photos_dir=photos_dir)
+def import_bundle(
+    db: Session, data: bytes, *, photos_dir: Path | None = None, owner_id: int | None = None
+) -> Imported:
+    """Import a bundle in the caller's transaction; raise Invalid and write nothing if bad.
+
+    The workshop becomes `owner_id`'s (workshop.bundle.planners: never by username)."""
+    return import_prepared(db, prepare_import(data), photos_dir=photos_dir, owner_id=owner_id)
 
 
-def import_prepared(db: Session, prepared: Prepared, *, photos_dir: Path | None = None) -> Imported:
+def import_prepared(
+    db: Session,
+    prepared: Prepared,
+    *,
+    photos_dir: Path | None = None,
+    owner_id: int | None = None,
+) -> Imported:
     """Write a verified bundle in the caller's transaction (or find it already here)."""
     tables, jpegs, uid = prepared.tables, prepared.jpegs, prepared.uid
     known = db.scalar(select(WorkshopOrigin).where(WorkshopOrigin.uid == uid))
@@ -528,13 +540,14 @@ def import_prepared(db: Session, prepared: Prepared, *, photos_dir: Path | None 
         if workshop_uid(db, local) == uid:
             return Imported(local.id, uid, created=False)
     try:
-        new_ids = _insert_all(db, tables)
+        new_ids = _insert_all(db, tables, owner_id=owner_id)
     except Invalid:
         raise
     except Exception:  # noqa: BLE001 - a row that does not fit the schema
         log.warning("bundle import failed", exc_info=True)
         raise Invalid("bundle.corrupt") from None
     workshop_id = new_ids["workshop"][tables["workshop"][0]["id"]]
+    record_names(db, tables["planner"], new_ids["planner"], workshop_id=workshop_id)
     db.add(
         WorkshopOrigin(
             workshop_id=workshop_id,
@@ -585,7 +598,9 @@ def _reserve_ids(db: Session, table: Table, n: int) -> list[int] | None:
     return None
 
 
-def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[Any, Any]]:
+def _insert_all(
+    db: Session, tables: dict[str, list[dict]], *, owner_id: int | None = None
+) -> dict[str, dict[Any, Any]]:
     """Insert every table (parents first), re-numbering ids and the keys that point at them.
 
     Rows of a table go in one executemany; `sort_by_parameter_order` hands back the new
@@ -600,16 +615,14 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
         has_id = "id" in table.c and "id" in table.primary_key.columns
         batch: list[dict] = []
         old_ids: list[Any] = []
+        if name == "planner":
+            # Never an existing account by username (workshop.bundle.planners).
+            lead = (tables["workshop"] or [{}])[0].get("planner_id")
+            ids.update(map_planners(db, tables[name], lead_id=lead, owner_id=owner_id))
+            continue
         # Ids are handed out in insertion order: inserting in the bundle's id order keeps
         # every chain's order (bundles from before the integer sort hold "1, 10, 2").
         for row in sorted(tables[name], key=lambda r: _order_key(r.get("id"))):
-            if name == "planner":
-                existing = db.scalar(
-                    select(table.c.id).where(table.c.username == row.get("username"))
-                )
-                if existing is not None:
-                    ids[row["id"]] = existing
-                    continue
             values: dict[str, Any] = {}
             for column, target, convert in plan:
                 key = column.name
@@ -618,9 +631,6 @@ def _insert_all(db: Session, tables: dict[str, list[dict]]) -> dict[str, dict[An
                     continue
                 if name == "ballot_card" and key == "code":
                     values[key] = new_card_code()
-                    continue
-                if name == "planner" and key == "password_hash":
-                    values[key] = "!imported"  # no password: reset before logging in
                     continue
                 if key not in row:
                     continue

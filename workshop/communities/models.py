@@ -33,3 +33,6 @@ class Community(Base):
     # defaults (workshop.assets.service.DEFAULT_SUBTYPES). A subtype is a key with a label
     # in the "asset_subtype" LABELS, or plain Chinese text shown as it is.
     asset_subtypes: Mapped[dict | None] = mapped_column(JSON)
+    # The street office (街道办) the community belongs to on a city instance; None on a
+    # laptop. Its users and the planners under an active agreement may edit it.
+    street_office_id: Mapped[int | None] = mapped_column(ForeignKey("street_office.id"))

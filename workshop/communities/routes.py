@@ -15,6 +15,7 @@ from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import Invalid
 from workshop.i18n import t
 from workshop.templating import go_to, is_htmx, render
+from workshop.web import wants_json
 
 router = APIRouter(prefix="/console/communities")
 TEXT_LIMIT = 100
@@ -73,7 +74,7 @@ async def _save(request: Request, planner: Any, db: Any, community: Community | 
         )
     except Invalid as exc:
         db.rollback()
-        if not is_htmx(request) and "text/html" not in request.headers.get("accept", ""):
+        if wants_json(request):
             raise  # an API client gets the usual JSON {"detail", "code"}
         if community is not None:
             db.refresh(community)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
+from workshop.city import service as city
 from workshop.communities import importing
 from workshop.communities.models import Community
 from workshop.errors import Invalid, NotFound
 from workshop.text import clean_line
-from workshop.workshops.models import Workshop
 
 
 @dataclass(frozen=True)
@@ -22,13 +21,9 @@ class Upload:
 
 
 def can_edit(*, db: Session, community: Community, planner: Planner) -> bool:
-    """The planner who created the community, or one who runs a workshop in it."""
-    if community.created_by == planner.id:
-        return True
-    runs_here = select(Workshop.id).where(
-        Workshop.community_id == community.id, Workshop.planner_id == planner.id
-    )
-    return db.scalars(runs_here.limit(1)).first() is not None
+    """Its street office, the planners under an active agreement, its creator when it has
+    no street office; on an open laptop community, whoever runs a workshop there."""
+    return city.may_edit(db, planner, community)
 
 
 def editable_community(*, db: Session, community_id: int, planner: Planner) -> Community:
@@ -68,9 +63,11 @@ def save_community(
         layers = importing.base_layers_from_upload(
             layers_file.filename, layers_file.data, layers_kind or None
         )
+    created = community is None
     if community is None:
         community = Community(name=name, boundary=boundary, created_by=planner.id)
         db.add(community)
+    before = _snapshot(community)
     community.name = name
     community.district = clean_line(district)
     community.street = clean_line(street)
@@ -85,4 +82,20 @@ def save_community(
             )
         community.base_layers = {"type": "FeatureCollection", "features": total}
     db.flush()
+    changed = sorted(k for k, v in _snapshot(community).items() if before.get(k) != v)
+    if layers is not None:
+        changed.append("base_layers")
+    if created or changed:
+        action = "community.create" if created else "community.edit"
+        city.log(db, planner, action, community_id=community.id, fields=changed)
     return community
+
+
+def _snapshot(community: Community) -> dict:
+    """The fields whose change the activity log names (not the base layers: too big)."""
+    return {
+        "name": community.name,
+        "district": community.district,
+        "street": community.street,
+        "boundary": community.boundary,
+    }

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from workshop.assessments.review import facilitators, is_facilitator
 from workshop.assessments.service import latest_record
+from workshop.city import service as city
 from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import Invalid, NotFound
@@ -47,13 +48,18 @@ def community_page(
 ) -> Response:
     community = db.get(Community, community_id)
     mine = [w for w in my_workshops(db=db, planner=planner) if w.community_id == community_id]
-    if community is None or not mine:
+    if community is None or not (mine or city.sees_whole_community(db, planner, community)):
         raise NotFound("community.not_found")
+    # Planners under agreement and its street office see the whole community; anyone
+    # else only the decisions of the workshops they facilitate.
+    whole = city.sees_whole_community(db, planner, community)
+    shown = None if whole else [w.id for w in mine]
     context = {
         "planner": planner,
         "community": community,
         "workshops": mine,
-        "decisions": service.community_decisions(db=db, community=community),
+        "decisions": service.community_decisions(db=db, community=community, workshop_ids=shown),
+        "changes": city.changes_of(db, community) if whole else [],
         "can_update": {w.id for w in mine},
         "next_statuses": _next_statuses(),
         "today": date.today().isoformat(),

@@ -129,14 +129,19 @@ def notes_of(*, db: Session, ids: list[int]) -> dict[int, list[FollowUpNote]]:
     return notes
 
 
-def community_decisions(*, db: Session, community: Community) -> list[dict]:
-    """Return every adopted decision of the community, newest workshop first, with notes."""
+def community_decisions(
+    *, db: Session, community: Community, workshop_ids: list[int] | None = None
+) -> list[dict]:
+    """Return the adopted decisions of the community (of `workshop_ids` only, when given),
+    newest workshop first, with notes."""
     stmt = (
         select(FollowUp, Workshop)
         .join(Workshop, Workshop.id == FollowUp.workshop_id)
         .where(FollowUp.community_id == community.id)
         .order_by(Workshop.date.desc(), Workshop.id.desc(), FollowUp.id)
     )
+    if workshop_ids is not None:
+        stmt = stmt.where(Workshop.id.in_(workshop_ids or [-1]))
     rows = db.execute(stmt).all()
     notes = notes_of(db=db, ids=[f.id for f, _ in rows])
     return [_decision(f, w, notes[f.id]) for f, w in rows]

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
-from workshop.accounts.models import Planner
+from workshop.accounts.models import Invitation, Planner
 from workshop.assessments.models import AssessmentRecord
 from workshop.db import utcnow
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
@@ -127,6 +127,11 @@ class ChainRows:
         if planner_ids:
             stmt = select(Planner.id, Planner.username).where(Planner.id.in_(planner_ids))
             self.usernames = {k: v for k, v in db.execute(stmt)}
+            # An imported workshop's planners, by the usernames its bundle gave them.
+            named = select(Invitation.planner_id, Invitation.named_as).where(
+                Invitation.workshop_id == self.workshop_id, Invitation.named_as != ""
+            )
+            self.usernames.update({k: v for k, v in db.execute(named)})
 
     @classmethod
     def from_bundle(cls, tables: dict[str, list[dict]]) -> ChainRows:

@@ -5,26 +5,33 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from workshop import exports
+from workshop.accounts.models import Planner
 from workshop.assessments import versions
-from workshop.assessments.deps import FacilitatedWorkshop
+from workshop.assessments.deps import FacilitatedWorkshop, ReportWorkshop
+from workshop.assessments.review import is_facilitator
 from workshop.assessments.service import latest_record
 from workshop.bundle import export_bundle
-from workshop.bundle.service import import_prepared, prepare_import_elsewhere
+from workshop.bundle.planners import owner_by_username
+from workshop.bundle.service import Imported, import_prepared, prepare_import_elsewhere
+from workshop.db import Database
 from workshop.deps import DbSession, current_planner, photos_dir
 from workshop.errors import Invalid, NotFound
 from workshop.reports.docx import report_docx
 from workshop.templating import go_to
+from workshop.workshops.models import Workshop
 
 router = APIRouter(prefix="/console/workshops/{workshop_id}")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.get("/report.docx")
-def report_as_docx(workshop: FacilitatedWorkshop, db: DbSession) -> Response:
+def report_as_docx(workshop: ReportWorkshop, db: DbSession) -> Response:
     record = latest_record(db=db, workshop=workshop)
     data = report_docx(versions.current_content(db=db, workshop=workshop, record=record))
     name = f"workshop-{workshop.id}-report-v{record.version}.docx"
@@ -88,25 +95,46 @@ def bundle_download(request: Request, workshop: FacilitatedWorkshop, db: DbSessi
 bundles = APIRouter(prefix="/console/bundles")
 
 
+async def _importer(request: Request) -> Planner:
+    """The logged-in planner, checked (401) before the upload is read or validated; its
+    short read session ends before the bundle is verified."""
+    database: Database = request.app.state.db
+    async with database.request_unit(write=False) as db:
+        return await run_in_threadpool(current_planner, request, db)
+
+
 @bundles.post("/import")
-def bundle_upload(
+async def bundle_upload(
     request: Request,
+    planner: Annotated[Planner, Depends(_importer)],
     file: Annotated[UploadFile | None, File()] = None,
+    owner: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Import a bundle: a plain `def`, so FastAPI runs it on a worker thread and the event
-    loop keeps serving. The bundle is read and verified before the writer is taken; only
-    the inserts hold it (`workshop.bundle.service.prepare_import`)."""
-    database = request.app.state.db
-    with database.unit_of_work(write=False) as db:
-        current_planner(request, db)  # logged in, or 401 before the upload is read
+    """Import a bundle. The bundle is read and verified in a worker process before the
+    writer is taken (`prepare_import_elsewhere`: the GIL stays free for other requests);
+    only the inserts hold the writer, awaited in the event loop like any write."""
+    database: Database = request.app.state.db
     if file is None or not file.filename:
         raise Invalid("bundle.no_file")
-    data = file.file.read(MAX_UPLOAD + 1)
+    data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid("bundle.too_large")
-    prepared = prepare_import_elsewhere(data)  # a worker process: the GIL stays free
-    with database.unit_of_work() as db:
-        done = import_prepared(db, prepared, photos_dir=photos_dir(request))
+    prepared = await run_in_threadpool(prepare_import_elsewhere, data)
+
+    def write(db: Session) -> tuple[Imported, bool]:
+        # The workshop is the importer's; only a city administrator hands it to another.
+        owner_id = planner.id
+        if owner.strip() and planner.role == "city_admin":
+            owner_id = owner_by_username(db, owner)
+        done = import_prepared(db, prepared, photos_dir=photos_dir(request), owner_id=owner_id)
+        db.flush()
+        imported = db.get(Workshop, done.workshop_id)
+        return done, is_facilitator(db=db, workshop=imported, planner=planner)
+
+    async with database.request_unit(write=True) as db:
+        done, visible = await run_in_threadpool(write, db)
     # The bundles page names what was imported (or says it was here already), with a link.
     outcome = "imported" if done.created else "already"
+    if not visible:
+        return go_to(request, f"/console/bundles?{outcome}")
     return go_to(request, f"/console/bundles?{outcome}={done.workshop_id}")

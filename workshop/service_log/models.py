@@ -34,6 +34,14 @@ class ServiceLogEntry(Base):
     special_points: Mapped[float] = mapped_column(Float, default=0.0)
     media_coverage: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The street office's answer (确认 / 退回): "pending", "confirmed" or "returned" (with
+    # a reason). Points count only confirmed entries when the rules say so.
+    confirmation: Mapped[str] = mapped_column(
+        String(16), default="pending", server_default="pending"
+    )
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    return_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class PointsRules(Base):

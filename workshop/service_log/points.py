@@ -40,6 +40,9 @@ DEFAULT_RULES: dict[str, Any] = {
     # [lowest points, stars], lowest first
     "stars": [[10, 1], [20, 2], [40, 3], [60, 4], [80, 5]],
     "education_hours_per_star": 8.0,  # continuing-education hours a star counts for
+    # count only the entries the street office confirmed (确认); off on a laptop, where no
+    # street office takes part; a city instance turns it on (issue 15)
+    "confirmed_only": False,
 }
 
 

@@ -200,6 +200,8 @@ def points(
         "floor": min(
             (band[0] for band in summary.breakdown.rules["satisfaction_bands"]), default=0
         ),
+        "org_admin": accounts.is_org_admin(db, planner),
+        "invitations": accounts.open_invitations(db=db, planner=planner),
     }
     return render(request, "service_log/points.html", context)
 
@@ -229,11 +231,30 @@ def update_profile(
     db: DbSession,
     discipline: Annotated[str, Form(max_length=16)],
     title: Annotated[str, Form(max_length=16)],
-    organisation: Annotated[str, Form(max_length=200)] = "",
+    organisation: Annotated[str | None, Form(max_length=200)] = None,
 ) -> Response:
     accounts.update_profile(
         db=db, planner=planner, discipline=discipline, title=title, organisation=organisation
     )
+    return go_to(request, "/console/points")
+
+
+@router.post("/organisation/invite")
+def invite_to_organisation(
+    request: Request,
+    planner: CurrentPlanner,
+    db: DbSession,
+    username: Annotated[str, Form(max_length=64)],
+) -> Response:
+    accounts.invite_to_organisation(db=db, admin=planner, username=username)
+    return go_to(request, "/console/points#org-invite")
+
+
+@router.post("/organisation/invitations/{invitation_id}/accept")
+def accept_invitation(
+    request: Request, invitation_id: RowId, planner: CurrentPlanner, db: DbSession
+) -> Response:
+    accounts.accept_invitation(db=db, planner=planner, invitation_id=invitation_id)
     return go_to(request, "/console/points")
 
 

@@ -201,6 +201,8 @@ def update_entry(
     for key, value in _parse(db, planner, form).items():
         setattr(entry, key, value)
     entry.base_points = DEFAULT_BASE_POINTS[entry.work_function]
+    # A changed entry is no longer what the street office confirmed (or returned).
+    entry.confirmation, entry.confirmed_by, entry.confirmed_at = "pending", None, None
     db.flush()
     return entry
 

@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from workshop.accounts.models import Planner
+from workshop.accounts.models import Organisation, Planner
+from workshop.accounts.service import is_org_admin
+from workshop.city.service import log
 from workshop.db import utcnow
-from workshop.errors import Invalid
+from workshop.errors import Forbidden, Invalid
 from workshop.i18n import label
 from workshop.service_log.models import PointsRules, ServiceLogEntry
 from workshop.service_log.points import (
@@ -28,8 +30,12 @@ FIRST_YEAR_LOOKBACK = 30  # never walk back further than this for carried-over p
 def _layers(db: Session, planner: Planner) -> tuple[dict | None, dict | None]:
     mine = db.scalar(select(PointsRules).where(PointsRules.planner_id == planner.id))
     org = None
-    if planner.organisation:
-        org = db.scalar(select(PointsRules).where(PointsRules.organisation == planner.organisation))
+    if planner.organisation_id is not None:
+        # Membership is the organisation record (joined by invitation), never typed text.
+        name = select(Organisation.name).where(Organisation.id == planner.organisation_id)
+        org = db.scalar(
+            select(PointsRules).where(PointsRules.organisation == name.scalar_subquery())
+        )
     return (org.rules if org else None), (mine.rules if mine else None)
 
 
@@ -86,6 +92,7 @@ def parse_rules(form: dict[str, str]) -> dict[str, Any]:
             stars.append([_number(raw, f"{level}★", high=100000), level])
     rules["stars"] = stars
     rules["education_hours_per_star"] = _number(form.get("education_hours_per_star", ""), "—")
+    rules["confirmed_only"] = bool(form.get("confirmed_only"))
     return rules
 
 
@@ -93,10 +100,14 @@ def save_rules(*, db: Session, planner: Planner, scope: str, form: dict[str, str
     """Store the rules for the planner alone, or for everyone in their organisation."""
     rules = parse_rules(form)
     if scope == "organisation":
-        if not planner.organisation:
+        if planner.organisation_id is None:
             raise Invalid("rules.no_organisation")
-        where = PointsRules.organisation == planner.organisation
-        fresh = PointsRules(organisation=planner.organisation)
+        org = is_org_admin(db, planner)
+        if org is None:
+            raise Forbidden("organisation.admin_only")
+        where = PointsRules.organisation == org.name
+        fresh = PointsRules(organisation=org.name)
+        log(db, planner, "organisation.rules", organisation_id=org.id, rules=rules)
     else:
         where = PointsRules.planner_id == planner.id
         fresh = PointsRules(planner_id=planner.id)
@@ -149,16 +160,13 @@ def year_summary(*, db: Session, planner: Planner, year: int) -> YearSummary:
     previous: float | None = None
     summary = None
     for y in range(min(start, year), year + 1):
-        entries = list(
-            db.scalars(
-                select(ServiceLogEntry)
-                .where(
-                    ServiceLogEntry.planner_id == planner.id,
-                    extract("year", ServiceLogEntry.date) == y,
-                )
-                .order_by(ServiceLogEntry.date, ServiceLogEntry.id)
-            )
+        stmt = select(ServiceLogEntry).where(
+            ServiceLogEntry.planner_id == planner.id,
+            extract("year", ServiceLogEntry.date) == y,
         )
+        if rules.get("confirmed_only"):  # the labelled rule: street-office-confirmed only
+            stmt = stmt.where(ServiceLogEntry.confirmation == "confirmed")
+        entries = list(db.scalars(stmt.order_by(ServiceLogEntry.date, ServiceLogEntry.id)))
         satisfied, rated = satisfaction_counts(
             db=db, planner=planner, year=y, ratings=rules["satisfied_ratings"]
         )

@@ -9,11 +9,10 @@ from typing import Annotated
 import segno
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
 from workshop.ballots.cards import looks_like_card
-from workshop.communities.models import Community
+from workshop.city.service import leadable_communities, require_lead_in
 from workshop.deps import (
     PARTICIPANT_COOKIE,
     CodeWorkshop,
@@ -66,7 +65,11 @@ def _stats(db: DbSession, workshop: Workshop) -> dict:
 
 @console.get("")
 def console_home(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
-    communities = list(db.scalars(select(Community).order_by(Community.name)))
+    if planner.role == "street_office":
+        return go_to(request, "/console/office")
+    if planner.role == "city_admin":
+        return go_to(request, "/console/admin")
+    communities = leadable_communities(db, planner)
     context = {
         "planner": planner,
         "communities": communities,
@@ -103,6 +106,7 @@ def create_workshop(
     community_id: Annotated[int, Form()],
     form: WorkshopFormInput,
 ) -> Response:
+    require_lead_in(db, planner, community_id)
     workshop = service.create_workshop(
         db=db,
         planner=planner,

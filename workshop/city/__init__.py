@@ -1,0 +1,1 @@
+"""The city instance: street offices, service agreements and the activity log."""
