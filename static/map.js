@@ -378,6 +378,29 @@
     };
     proto._workshopPatched = true;
   }
+  // Leaflet.draw's tooltips (L.drawLocal) in the page's language, and "tap" rather than
+  // "click" on a touch screen: a coarse pointer, or as soon as a finger touches the map.
+  function localiseDraw(way) {
+    const tips = (texts.draw_tips || {})[way];
+    if (!L.drawLocal || !tips) {
+      return;
+    }
+    const handlers = L.drawLocal.draw.handlers;
+    handlers.polyline.tooltip = { start: tips.line_start, cont: tips.line_cont, end: tips.line_end };
+    handlers.polygon.tooltip = { start: tips.polygon_start, cont: tips.polygon_cont, end: tips.polygon_end };
+    handlers.polyline.error = texts.draw_crossing || handlers.polyline.error;
+    config.dataset.drawTips = way;
+  }
+  const coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  localiseDraw(coarse ? "tap" : "click");
+  map.getContainer().addEventListener("pointerdown", function (event) {
+    if (event.pointerType === "touch" && config.dataset.drawTips !== "tap") {
+      localiseDraw("tap");
+      if (handler && handler._tooltip) {
+        handler._tooltip.updateContent(handler._getTooltipText());
+      }
+    }
+  }, true);
   const geometryInput = document.getElementById("asset-geometry");
   const hint = document.getElementById("pick-hint");
   const actions = document.getElementById("draw-actions");
