@@ -39,14 +39,14 @@ def main() -> None:
             data = Path(tempfile.mkdtemp(prefix="ws-bench-map-"))
             server = ServerProcess(data, f"sqlite:///{data / 'workshop.db'}", log_level="warning")
             try:
-                code = seed(server, n)
+                code, ws_id = seed(server, n)
                 server.start(timeout=60)
                 base = server.base_url
                 projector = browser.new_context(**PROJECTOR).new_page()
                 login(projector, base)
                 row = measure(
                     projector,
-                    f"{base}/console/workshops/1/projector",
+                    f"{base}/console/workshops/{ws_id}/projector",
                     n,
                     throttle=args.throttle,
                 )

@@ -51,7 +51,7 @@ with database.unit_of_work() as db:
         db.add(Asset(workshop_id=ws.id, asset_class=cls,
                      name=f"{rng.choice(names)} {made + 1}", geometry=geometry))
         made += 1
-print(code)
+print(code, ws.id)
 """
 
 # Before any page script: record long tasks (the main thread busy > 50 ms) from the start.
@@ -67,14 +67,16 @@ try {
 """
 
 
-def seed(server: Any, n: int) -> str:  # type: ignore[no-untyped-def]
-    """Load the demo with `n` assets in its workshop (stage: asset mapping); return the code."""
-    return str(server.cli("-c", SEED, str(n)).split()[-1])
+def seed(server: Any, n: int) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """Load the demo with `n` assets in its workshop (stage: asset mapping); return the
+    workshop's join code and id."""
+    code, ws_id = server.cli("-c", SEED, str(n)).split()[-2:]
+    return code, int(ws_id)
 
 
 def login(page: Page, base: str) -> None:
     page.goto(f"{base}/login")
-    page.get_by_label(("用户名")).fill("demo")
+    page.get_by_label("用户名").fill("demo")
     page.get_by_label("密码").fill("demo-planner")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base}/console")
@@ -87,8 +89,9 @@ def join(page: Page, base: str, code: str) -> None:
         """async (code) => {
             const meta = document.querySelector("meta[name='csrf-token']");
             const body = new URLSearchParams({ consent: "true", nickname: "" });
-            const r = await fetch("/j/" + code, { method: "POST", body: body,
-                headers: { "X-CSRF-Token": meta ? meta.content : "" }, credentials: "same-origin" });
+            const headers = { "X-CSRF-Token": meta ? meta.content : "" };
+            const r = await fetch("/j/" + code,
+                { method: "POST", body: body, headers: headers, credentials: "same-origin" });
             return r.status;
         }""",
         code,
@@ -112,9 +115,11 @@ def measure(page: Page, url: str, n: int, *, throttle: float = 1.0, settle_ms: i
     page.wait_for_timeout(settle_ms)
     data = page.evaluate(
         """() => {
-            const paint = performance.getEntriesByType("paint").find((e) => e.name === "first-paint");
+            const paint = performance.getEntriesByType("paint")
+                .find((e) => e.name === "first-paint");
+            const shown = document.getElementById("map-config").dataset.labelsShown;
             return { paint: paint ? paint.startTime : 0, tasks: window.__longTasks,
-                     labels: Number(document.getElementById("map-config").dataset.labelsShown || 0) };
+                     labels: Number(shown || 0) };
         }"""
     )
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
