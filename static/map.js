@@ -365,7 +365,8 @@
     pane.removeChild(sample);
     const size = map.getSize();
     const view = map.getBounds();
-    const limit = map.getZoom() >= 17 ? 80 : map.getZoom() >= 15 ? 40 : 15;
+    const zoom = map.getZoom();
+    const limit = zoom >= 18 ? 80 : zoom >= 17 ? 50 : zoom >= 16 ? 25 : zoom >= 15 ? 15 : 10;
     const candidates = labelItems.filter(function (item) {
       if (!groups[item.cls] || !map.hasLayer(groups[item.cls]) || !view.contains(item.latlng)) {
         return false;
