@@ -238,26 +238,39 @@
         later(slice);
         return;
       }
-      Object.keys(pending).forEach(function (key) {
-        const cluster = clusterOf(key);
-        cluster.addLayers(pending[key]);
-        if (!groupOf(key).hasLayer(cluster)) {
-          groupOf(key).addLayer(cluster);
+      // Then one step per task: each class's cluster, the canvas, the counts and labels.
+      const steps = Object.keys(pending).map(function (key) {
+        return function () {
+          const cluster = clusterOf(key);
+          cluster.addLayers(pending[key]);
+          if (!groupOf(key).hasLayer(cluster)) {
+            groupOf(key).addLayer(cluster);
+          }
+        };
+      });
+      steps.push(function () {
+        if (canvas && canvas._redrawRequest === -1) {
+          canvas._redrawRequest = null;
+          if (canvas._map) {
+            canvas._redraw();
+          }
         }
       });
-      if (canvas && canvas._redrawRequest === -1) {
-        canvas._redrawRequest = null;
-        if (canvas._map) {
-          canvas._redraw();
+      steps.push(function () {
+        config.dataset.count = String(features.length);
+        config.dataset.supports = String(features.reduce(function (sum, f) { return sum + (f.properties.supports || 0); }, 0));
+        showList(features);
+        scheduleLabels();
+        if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
+          layersById[reopen].openPopup();
         }
-      }
-      config.dataset.count = String(features.length);
-      config.dataset.supports = String(features.reduce(function (sum, f) { return sum + (f.properties.supports || 0); }, 0));
-      showList(features);
-      scheduleLabels();
-      if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
-        layersById[reopen].openPopup();
-      }
+      });
+      (function next() {
+        if (run === generation && steps.length) {
+          steps.shift()();
+          later(next);
+        }
+      })();
     }
     slice();
   }
