@@ -15,10 +15,11 @@ with 5,000 assets.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
-from harness import ROOT, ServerProcess  # noqa: F401 - puts the project on sys.path
+from harness import ROOT, ServerProcess
 from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -29,6 +30,10 @@ TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True, "locale
 
 
 def main() -> None:
+    # The server must serve this checkout's static/ and workshop/, not an installed copy.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+    )
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 5000])
     parser.add_argument("--throttle", type=float, default=4.0)
