@@ -87,7 +87,9 @@
   const TABLET_CLUSTER_FROM = 300;
   const CANVAS_FROM = 200; // one canvas for lines and polygons beyond this many assets
   let clustering = !canDraw && canCluster;
+  let assetCount = 0;
   function setClustering(count) {
+    assetCount = count;
     clustering = canCluster && (!canDraw || count > TABLET_CLUSTER_FROM);
     if (clustering && !isFinite(map.getMaxZoom())) {
       map.setMaxZoom(20); // a map without tiles has none; clustering needs one
@@ -100,7 +102,8 @@
     }
     if (!clusters[key]) {
       clusters[key] = L.markerClusterGroup({
-        maxClusterRadius: 40,
+        // thousands of assets: wider clusters, so fewer icons are built at once
+        maxClusterRadius: assetCount > 1000 ? 80 : 40,
         disableClusteringAtZoom: 19,
         showCoverageOnHover: false,
         // add thousands of markers in slices, so the page stays responsive
@@ -198,6 +201,12 @@
   let lastCollection = null;
   let openId = null; // the asset whose popup is open: reopened after a live refresh
   let generation = 0; // a newer feed cancels a rendering still in progress
+  // Named points in the page's performance timeline (benchmarks/map_scale.py reads them).
+  function mark(name) {
+    if (window.performance && performance.mark) {
+      performance.mark(name);
+    }
+  }
   let canvas = null;
   const SLICE_MS = 12; // work per task while building layers (×4 on a throttled tablet)
   const later = window.requestIdleCallback
@@ -207,6 +216,7 @@
   function show(collection) {
     lastCollection = collection;
     const run = ++generation;
+    mark("map:feed");
     const reopen = openId;
     const features = collection.features;
     setClustering(features.length);
@@ -238,6 +248,7 @@
         later(slice);
         return;
       }
+      mark("map:built");
       // Then one step per task: each class's cluster, the canvas, the counts and labels.
       const steps = Object.keys(pending).map(function (key) {
         return function () {
@@ -267,6 +278,7 @@
       });
       (function next() {
         if (run === generation && steps.length) {
+          mark("map:step");
           steps.shift()();
           later(next);
         }
@@ -367,6 +379,7 @@
     return measure.measureText(text).width;
   }
   function placeLabels() {
+    mark("map:labels");
     const pane = map.getPane("assetLabels");
     pane.textContent = "";
     const sample = document.createElement("span");
