@@ -80,20 +80,41 @@
   }
   // Read-only maps (projector, console) cluster the pins of each class, so thousands of
   // assets stay readable; the tablet does not, so a resident's own pin stays editable.
+  // At scale (issue 18: 300 to 5,000 assets) the tablet clusters too, except the
+  // resident's own assets; lines and polygons join the clusters through a proxy point.
   const clusters = {};
-  const clustering = !canDraw && typeof L.markerClusterGroup === "function";
-  if (clustering && !isFinite(map.getMaxZoom())) {
-    map.setMaxZoom(20); // a map without tiles has none; clustering needs one
+  const canCluster = typeof L.markerClusterGroup === "function";
+  const TABLET_CLUSTER_FROM = 300;
+  const CANVAS_FROM = 200; // one canvas for lines and polygons beyond this many assets
+  let clustering = !canDraw && canCluster;
+  let assetCount = 0;
+  function setClustering(count) {
+    assetCount = count;
+    clustering = canCluster && (!canDraw || count > TABLET_CLUSTER_FROM);
+    if (clustering && !isFinite(map.getMaxZoom())) {
+      map.setMaxZoom(20); // a map without tiles has none; clustering needs one
+    }
   }
+  setClustering(0);
   function clusterOf(key) {
     if (!clustering) {
       return null;
     }
     if (!clusters[key]) {
       clusters[key] = L.markerClusterGroup({
-        maxClusterRadius: 40,
+        // thousands of assets: wider clusters, so fewer icons are built at once
+        maxClusterRadius: assetCount > 1000 ? 80 : 40,
         disableClusteringAtZoom: 19,
         showCoverageOnHover: false,
+        // add thousands of markers in slices, so the page stays responsive
+        chunkedLoading: true,
+        chunkInterval: 40,
+        chunkDelay: 10,
+        chunkProgress: function (done, total) {
+          if (done === total) {
+            scheduleLabels();
+          }
+        },
         iconCreateFunction: function (cluster) {
           const html = document.createElement("span");
           html.className = "asset-pin asset-cluster asset-pin-" + key;
@@ -101,6 +122,7 @@
           return L.divIcon({ html: html, className: "asset-marker", iconSize: [48, 48] });
         },
       });
+      clusters[key].on("animationend", scheduleLabels);
     }
     return clusters[key];
   }
@@ -178,56 +200,235 @@
 
   let lastCollection = null;
   let openId = null; // the asset whose popup is open: reopened after a live refresh
+  let generation = 0; // a newer feed cancels a rendering still in progress
+  // Named points in the page's performance timeline (benchmarks/map_scale.py reads them).
+  function mark(name) {
+    if (window.performance && performance.mark) {
+      performance.mark(name);
+    }
+  }
+  let canvas = null;
+  const SLICE_MS = 12; // work per task while building layers (×4 on a throttled tablet)
+  const later = window.requestIdleCallback
+    ? function (fn) { window.requestIdleCallback(fn, { timeout: 50 }); }
+    : function (fn) { window.setTimeout(fn, 0); };
+  const emptyIcon = L.divIcon({ html: "", className: "asset-proxy", iconSize: [1, 1] });
   function show(collection) {
     lastCollection = collection;
+    const run = ++generation;
+    mark("map:feed");
     const reopen = openId;
+    const features = collection.features;
+    setClustering(features.length);
+    if (features.length > CANVAS_FROM && !canvas) {
+      canvas = L.canvas({ padding: 0.3, tolerance: 6 });
+    }
     Object.keys(groups).forEach(function (key) { groups[key].clearLayers(); });
     Object.keys(clusters).forEach(function (key) { clusters[key].clearLayers(); });
     Object.keys(layersById).forEach(function (id) { delete layersById[id]; });
-    collection.features.forEach(function (feature) {
-      const props = feature.properties;
-      if (editing && editing.id === feature.id) {
-        return; // the copy being edited stays on the map as the pick layer
+    labelItems = [];
+    clearLabels();
+    const pending = {}; // class -> markers for its cluster, added in one call
+    // While thousands of paths are added in slices, the canvas would redraw everything
+    // after each slice (quadratic work): hold its redraws and draw once at the end.
+    if (canvas) {
+      canvas._redrawRequest = canvas._redrawRequest || -1;
+    }
+    let i = 0;
+    function slice() {
+      if (run !== generation) {
+        return;
       }
-      const colour = props.colour || (classes[props.asset_class] || {}).colour || "#555555";
-      const layer = L.geoJSON(feature, {
-        coordsToLatLng: toLatLng,
-        pointToLayer: function (_f, latlng) {
-          return L.marker(latlng, { icon: markerIcon(props.asset_class), title: props.name });
-        },
-        style: function () {
-          // bubblingMouseEvents off: tapping an asset opens its popup, it does not pin.
-          return { color: colour, weight: 6, opacity: 0.9, fillColor: colour, fillOpacity: 0.25, bubblingMouseEvents: false };
-        },
+      const until = performance.now() + SLICE_MS;
+      while (i < features.length && performance.now() < until) {
+        addFeature(features[i], features.length > CANVAS_FROM, pending);
+        i += 1;
+      }
+      if (i < features.length) {
+        later(slice);
+        return;
+      }
+      mark("map:built");
+      // Then one step per task: each class's cluster, the canvas, the counts and labels.
+      const steps = Object.keys(pending).map(function (key) {
+        return function () {
+          const cluster = clusterOf(key);
+          cluster.addLayers(pending[key]);
+          if (!groupOf(key).hasLayer(cluster)) {
+            groupOf(key).addLayer(cluster);
+          }
+        };
       });
-      layer.eachLayer(function (inner) {
-        inner.bindPopup(function () { return popup(feature); }, { minWidth: 220, maxWidth: 320 });
-        inner.on("popupopen", function () { openId = feature.id; });
-        inner.on("popupclose", function () { if (openId === feature.id) { openId = null; } });
-        if (config.dataset.labels === "true") {
-          // The projector names every asset, readable from the back of the room.
-          const tag = document.createElement("span");
-          tag.textContent = props.name;
-          inner.bindTooltip(tag, { permanent: true, direction: "top", offset: [0, -16], className: "asset-label" });
+      steps.push(function () {
+        if (canvas && canvas._redrawRequest === -1) {
+          canvas._redrawRequest = null;
+          if (canvas._map) {
+            canvas._redraw();
+          }
         }
-        layersById[feature.id] = inner;
       });
-      const cluster = clusterOf(props.asset_class);
-      if (cluster && feature.geometry.type === "Point") {
-        cluster.addLayers(layer.getLayers());
-        if (!groupOf(props.asset_class).hasLayer(cluster)) {
-          groupOf(props.asset_class).addLayer(cluster);
+      steps.push(function () {
+        config.dataset.count = String(features.length);
+        config.dataset.supports = String(features.reduce(function (sum, f) { return sum + (f.properties.supports || 0); }, 0));
+        showList(features);
+        scheduleLabels();
+        if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
+          layersById[reopen].openPopup();
         }
-      } else {
-        groupOf(props.asset_class).addLayer(layer);
+      });
+      (function next() {
+        if (run === generation && steps.length) {
+          mark("map:step");
+          steps.shift()();
+          later(next);
+        }
+      })();
+    }
+    slice();
+  }
+  function addFeature(feature, many, pending) {
+    const props = feature.properties;
+    if (editing && editing.id === feature.id) {
+      return; // the copy being edited stays on the map as the pick layer
+    }
+    const colour = props.colour || (classes[props.asset_class] || {}).colour || "#555555";
+    const isPoint = feature.geometry.type === "Point";
+    const layer = L.geoJSON(feature, {
+      coordsToLatLng: toLatLng,
+      pointToLayer: function (_f, latlng) {
+        return L.marker(latlng, { icon: markerIcon(props.asset_class), title: props.name });
+      },
+      style: function () {
+        // bubblingMouseEvents off: tapping an asset opens its popup, it does not pin.
+        const style = { color: colour, weight: 6, opacity: 0.9, fillColor: colour, fillOpacity: 0.25, bubblingMouseEvents: false };
+        if (many) {
+          style.renderer = canvas; // thousands of paths: one canvas, simplified per zoom
+          style.smoothFactor = 2;
+        }
+        return style;
+      },
+    });
+    const clustered = Boolean(clusterOf(props.asset_class)) && !(canDraw && props.own);
+    layer.eachLayer(function (inner) {
+      inner.bindPopup(function () { return popup(feature); }, { minWidth: 220, maxWidth: 320 });
+      inner.on("popupopen", function () { openId = feature.id; });
+      inner.on("popupclose", function () { if (openId === feature.id) { openId = null; } });
+      layersById[feature.id] = inner;
+      let anchor = isPoint ? inner : null;
+      if (!isPoint && clustered) {
+        // A line or polygon counts in its class's cluster through a point at its centre.
+        anchor = L.marker(inner.getBounds().getCenter(), { icon: emptyIcon, interactive: false, keyboard: false });
+      }
+      if (labelsOn) {
+        labelItems.push({
+          id: feature.id,
+          name: props.name,
+          cls: props.asset_class,
+          priority: (props.supports || 0) * 4 + (props.contributors || 0) + (isPoint ? 0 : 1),
+          anchor: anchor,
+          latlng: isPoint ? inner.getLatLng() : inner.getBounds().getCenter(),
+          clustered: clustered && Boolean(anchor),
+        });
+      }
+      if (clustered && anchor) {
+        (pending[props.asset_class] = pending[props.asset_class] || []).push(anchor);
       }
     });
-    config.dataset.count = String(collection.features.length);
-    config.dataset.supports = String(collection.features.reduce(function (sum, f) { return sum + (f.properties.supports || 0); }, 0));
-    showList(collection.features);
-    if (reopen !== null && layersById[reopen] && layersById[reopen].openPopup) {
-      layersById[reopen].openPopup();
+    if (!(clustered && isPoint)) {
+      groupOf(props.asset_class).addLayer(layer);
     }
+  }
+
+  // --- labels: the projector names assets, decluttered ----------------------------------
+  // Permanent tooltips on every asset covered the map at 300 assets and froze it at 5,000.
+  // Instead: after each move, the visible (unclustered) assets are ranked (supports, then
+  // contributors, then newest) and labelled greedily where a label does not overlap one
+  // already placed; fewer labels at lower zoom.
+  const labelsOn = config.dataset.labels === "true";
+  let labelItems = [];
+  let labelTimer = null;
+  let measure = null;
+  if (labelsOn) {
+    map.createPane("assetLabels");
+    map.getPane("assetLabels").classList.add("asset-labels");
+    map.on("zoomstart", clearLabels);
+    map.on("moveend", scheduleLabels);
+    map.on("layeradd layerremove", function (event) {
+      if (Object.keys(groups).some(function (key) { return groups[key] === event.layer; })) {
+        scheduleLabels();
+      }
+    });
+  }
+  function clearLabels() {
+    if (labelsOn) {
+      map.getPane("assetLabels").textContent = "";
+    }
+  }
+  function scheduleLabels() {
+    if (!labelsOn) {
+      return;
+    }
+    window.clearTimeout(labelTimer);
+    labelTimer = window.setTimeout(placeLabels, 60);
+  }
+  function labelWidth(text, font) {
+    if (!measure) {
+      measure = document.createElement("canvas").getContext("2d");
+    }
+    measure.font = font;
+    return measure.measureText(text).width;
+  }
+  function placeLabels() {
+    mark("map:labels");
+    const pane = map.getPane("assetLabels");
+    pane.textContent = "";
+    const sample = document.createElement("span");
+    sample.className = "asset-label";
+    pane.appendChild(sample);
+    const style = window.getComputedStyle(sample);
+    const font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+    const height = parseFloat(style.fontSize) * 1.3 + 8;
+    pane.removeChild(sample);
+    const size = map.getSize();
+    const view = map.getBounds();
+    const zoom = map.getZoom();
+    const limit = zoom >= 18 ? 80 : zoom >= 17 ? 50 : zoom >= 16 ? 25 : zoom >= 15 ? 15 : 10;
+    const candidates = labelItems.filter(function (item) {
+      if (!groups[item.cls] || !map.hasLayer(groups[item.cls]) || !view.contains(item.latlng)) {
+        return false;
+      }
+      if (item.clustered) {
+        const cluster = clusters[item.cls];
+        return Boolean(cluster && cluster.getVisibleParent(item.anchor) === item.anchor);
+      }
+      return true;
+    });
+    candidates.sort(function (a, b) { return b.priority - a.priority || b.id - a.id; });
+    const placed = [];
+    for (let k = 0; k < candidates.length && placed.length < limit; k += 1) {
+      const item = candidates[k];
+      const p = map.latLngToContainerPoint(item.latlng);
+      const w = labelWidth(item.name, font) + 16;
+      const box = { x: p.x - w / 2, y: p.y - 22 - height, w: w, h: height };
+      if (box.x < 0 || box.y < 0 || box.x + w > size.x || box.y + height > size.y) {
+        continue;
+      }
+      const hit = placed.some(function (o) {
+        return box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h;
+      });
+      if (hit) {
+        continue;
+      }
+      placed.push(box);
+      const tag = document.createElement("span");
+      tag.className = "asset-label";
+      tag.textContent = item.name;
+      tag.dataset.asset = String(item.id);
+      L.DomUtil.setPosition(tag, map.containerPointToLayerPoint([box.x, box.y]));
+      pane.appendChild(tag);
+    }
+    config.dataset.labelsShown = String(placed.length);
+    config.dataset.labelsCandidates = String(candidates.length);
   }
   // The tablet lists the newest assets under the form: +1 and edit without the map.
   const LIST_MAX = 30;
@@ -251,6 +452,13 @@
     }
   }
 
+  // The feed is JSON for this script, not HTML to swap: without this, htmx parses the
+  // whole feed (megabytes at 5,000 assets) as HTML looking for out-of-band swaps.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.elt === config) {
+      event.detail.shouldSwap = false;
+    }
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.elt === config && event.detail.successful) {
       show(JSON.parse(event.detail.xhr.responseText));
@@ -318,7 +526,26 @@
     });
   }
 
-  window.WorkshopMap = { map: map, refresh: refresh, groups: groups };
+  // Tile seams: at a tablet's fractional device pixel ratio (1.5, 2.25, …) neighbouring
+  // tiles round to edges a hair apart and the background shows through as thin lines.
+  // Each tile is drawn half a pixel larger, so neighbours overlap (and blend normally,
+  // since Leaflet's "plus-lighter" blending would brighten the overlap).
+  function overlapTile(tile) {
+    if (tile && tile.style && tile.style.width && !tile.dataset.overlap) {
+      tile.style.width = parseFloat(tile.style.width) + 0.5 + "px";
+      tile.style.height = parseFloat(tile.style.height) + 0.5 + "px";
+      tile.dataset.overlap = "1";
+    }
+  }
+  map.eachLayer(function (layer) {
+    if (layer instanceof L.TileLayer) {
+      map.getContainer().classList.add("tiles-overlap");
+      Object.keys(layer._tiles || {}).forEach(function (k) { overlapTile(layer._tiles[k].el); });
+      layer.on("tileloadstart tileload", function (event) { overlapTile(event.tile); });
+    }
+  });
+
+  window.WorkshopMap = { map: map, refresh: refresh, groups: groups, placeLabels: placeLabels };
   if (!canDraw || !form) {
     return;
   }
@@ -378,6 +605,29 @@
     };
     proto._workshopPatched = true;
   }
+  // Leaflet.draw's tooltips (L.drawLocal) in the page's language, and "tap" rather than
+  // "click" on a touch screen: a coarse pointer, or as soon as a finger touches the map.
+  function localiseDraw(way) {
+    const tips = (texts.draw_tips || {})[way];
+    if (!L.drawLocal || !tips) {
+      return;
+    }
+    const handlers = L.drawLocal.draw.handlers;
+    handlers.polyline.tooltip = { start: tips.line_start, cont: tips.line_cont, end: tips.line_end };
+    handlers.polygon.tooltip = { start: tips.polygon_start, cont: tips.polygon_cont, end: tips.polygon_end };
+    handlers.polyline.error = texts.draw_crossing || handlers.polyline.error;
+    config.dataset.drawTips = way;
+  }
+  const coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  localiseDraw(coarse ? "tap" : "click");
+  map.getContainer().addEventListener("pointerdown", function (event) {
+    if (event.pointerType === "touch" && config.dataset.drawTips !== "tap") {
+      localiseDraw("tap");
+      if (handler && handler._tooltip) {
+        handler._tooltip.updateContent(handler._getTooltipText());
+      }
+    }
+  }, true);
   const geometryInput = document.getElementById("asset-geometry");
   const hint = document.getElementById("pick-hint");
   const actions = document.getElementById("draw-actions");

@@ -271,7 +271,7 @@ def test_record_page_checks_the_chains_and_names_an_edited_vote(planner_client, 
         while ws.stage != "closed":
             advance_stage(db=s, workshop=ws)
     page = planner_client.get(f"/console/workshops/{ws_id}/assessment")
-    assert "校验记录未被篡改" in text_of(page.text)
+    assert "立即校验：记录是否被改动" in text_of(page.text)
     ok = planner_client.get(f"/console/workshops/{ws_id}/verify", headers=HX)
     assert ok.status_code == 200
     assert "未发现改动：已核对 2 条投票变更记录和 0 个定稿版本。" in text_of(ok.text)

@@ -52,7 +52,7 @@ def test_poster_is_for_the_workshops_planner_only(client, planner_client, databa
 def test_console_links_poster_and_shows_a_stage_timer(planner_client, database):
     ws_id, _ = _workshop(database, planner_client.planner, stage="mapping")
     html = planner_client.get(f"/console/workshops/{ws_id}").text
-    assert f'href="/console/workshops/{ws_id}/poster.pdf"' in html
+    assert f'href="/console/workshops/{ws_id}/poster.pdf?language=zh-CN"' in html
     assert f'data-stage-timer data-workshop="{ws_id}" data-stage="mapping"' in html
     assert t("ux.stage_timer") in html
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from workshop import geo
 from workshop.assets import photos
+from workshop.assets.address import looks_like_home_address
 from workshop.assets.models import Asset, AssetContributor, AssetSupport
 from workshop.communities.models import Community
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
@@ -49,10 +49,6 @@ DEFAULT_SUBTYPES: dict[str, tuple[str, ...]] = {
     "social": ("organisation", "volunteer_team", "venue", "convenience_service"),
     "human": ("handicraft", "professional_skill", "time_and_care"),
 }
-# A human asset says what someone can do and where it is offered, never where they live:
-# refuse the unmistakable parts of a home address (unit or flat numbers: 2单元, 501室,
-# 3-2-501). A public place ("社区活动室", "3号楼下的坝子") or a date passes.
-HOME_ADDRESS = re.compile(r"\d+\s*(单元|室)|(?<!\d)\d{1,2}-\d{1,2}-\d{3,4}(?!\d)")
 NAME_MAX = 60
 DESCRIPTION_MAX = 500
 SUBTYPE_MAX = 32
@@ -156,7 +152,10 @@ def _clean_fields(
     )
     if len(description) > DESCRIPTION_MAX:
         raise Invalid("field.too_long", limit=DESCRIPTION_MAX)
-    if asset_class == "human" and (HOME_ADDRESS.search(name) or HOME_ADDRESS.search(description)):
+    # A human asset says what someone can do and where, never where they live (address.py).
+    if asset_class == "human" and (
+        looks_like_home_address(name) or looks_like_home_address(description)
+    ):
         raise Invalid("asset.human_address")
     return asset_class, subtype, name, description
 

@@ -205,6 +205,11 @@ def console_panel(request: Request, workshop: PlannerWorkshop, db: DbSession) ->
     return render(request, "proposals/_console_body.html", views.console(db=db, workshop=workshop))
 
 
+@router.get("/console/workshops/{workshop_id}/voting/_round_bar")
+def console_round_bar(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    return render(request, "proposals/_round_bar.html", views.console(db=db, workshop=workshop))
+
+
 @router.get("/console/workshops/{workshop_id}/voting/_results")
 def console_results(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
     context = views.console(db=db, workshop=workshop)

@@ -221,17 +221,21 @@ def qr_code(request: Request, workshop: PlannerWorkshop) -> Response:
 
 
 @console.get("/workshops/{workshop_id}/poster.pdf")
-def poster(request: Request, workshop: PlannerWorkshop) -> Response:
-    """An A4 poster to print and pin at the door: QR code, join code, URL, three steps."""
+def poster(request: Request, workshop: PlannerWorkshop, language: str = "zh-CN") -> Response:
+    """An A4 poster to print and pin at the door: QR code, join code, URL, three steps.
+
+    `language` (zh-CN, en or both) is the poster's, chosen on the link.
+    """
     pdf = poster_pdf(
         Poster(
             title=workshop.title,
             community=workshop.community.name,
             join_code=workshop.join_code,
             join_url=join_url(request, workshop),
-        )
+        ),
+        language,
     )
-    name = f"poster-{workshop.join_code}.pdf"
+    name = f"poster-{workshop.join_code}-{language}.pdf"
     return Response(
         pdf,
         media_type="application/pdf",
