@@ -259,7 +259,9 @@
   });
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-draft-dismiss]")) {
-      storedDrafts().forEach(function (d) { store(d.key, ""); });
+      var here = {};
+      document.querySelectorAll("form[data-draft]").forEach(function (f) { here[f.dataset.draft || f.id] = true; });
+      storedDrafts().forEach(function (d) { if (!here[d.form]) { store(d.key, ""); } });
       restoreDrafts();
     }
   });

@@ -144,8 +144,12 @@
   // --- facilitator's stage timer ----------------------------------------------------
   // Counts from the stage's start: the server's time when the page carries one, else the
   // first time this browser saw the stage (kept in localStorage across reloads).
-  var timer = document.querySelector("[data-stage-timer]");
-  if (timer) {
+  // A stage swapped in place (static/stage.js) brings a new timer: start that one.
+  var ticking = null;
+  function startTimer() {
+    window.clearInterval(ticking);
+    var timer = document.querySelector("[data-stage-timer]");
+    if (!timer) { return; }
     var key = "workshop-stage-" + timer.dataset.workshop + "-" + timer.dataset.stage;
     var start = Date.parse(timer.dataset.since || "");
     if (isNaN(start)) {
@@ -166,6 +170,8 @@
       out.setAttribute("datetime", "PT" + m + "M" + (s % 60) + "S");
     };
     tick();
-    window.setInterval(tick, 1000);
+    ticking = window.setInterval(tick, 1000);
   }
+  startTimer();
+  document.addEventListener("workshop:swapped", startTimer);
 })();

@@ -34,7 +34,7 @@ def test_tablet_and_console_in_english(server, browser, shot):
     projector.set_viewport_size({"width": 1920, "height": 1080})
     projector.goto(console.url + "/projector")
     expect(projector.locator(".pj-title")).to_have_text("Asset map")
-    expect(projector.get_by_text("Scan or enter the join code to take part")).to_be_visible()
+    expect(projector.get_by_text("Scan, or open this address on your phone")).to_be_visible()
     shot(projector, "en-projector")
 
     tablet = browser.new_context(**TABLET).new_page()
