@@ -29,8 +29,9 @@
   }
 
   function pageNonce() {
-    var s = document.querySelector("script[nonce]");
-    return s ? s.nonce : ""; // the attribute reads empty; the property keeps the value
+    // templates/base.html: the attribute reads empty; the property keeps the value.
+    var s = document.getElementById("page-nonce") || document.querySelector("script[nonce]");
+    return s ? s.nonce : "";
   }
 
   function loadScript(src) {
@@ -64,7 +65,9 @@
         if (src) {
           return always || !hasScript(src) ? loadScript(src) : null;
         }
-        runInline(old.textContent);
+        if (old.textContent.trim()) {
+          runInline(old.textContent);
+        }
         return null;
       });
     }, Promise.resolve());
@@ -75,15 +78,21 @@
       return s.textContent;
     });
     var scripts = [];
+    // A map's styles go where the page template puts them: before the app's own
+    // stylesheet, so app.css still wins over Bootstrap and Leaflet defaults.
+    var anchor = document.querySelector("link[rel='stylesheet'][href='/static/app.css']");
+    function addStyle(el) {
+      document.head.insertBefore(el.cloneNode(true), anchor);
+    }
     Array.prototype.forEach.call(head.children, function (el) {
       var tag = el.tagName.toLowerCase();
       if (tag === "link" && el.rel === "stylesheet") {
         var href = el.getAttribute("href");
         if (!document.querySelector("link[rel='stylesheet'][href='" + href + "']")) {
-          document.head.appendChild(el.cloneNode(true));
+          addStyle(el);
         }
       } else if (tag === "style" && styles.indexOf(el.textContent) < 0) {
-        document.head.appendChild(el.cloneNode(true));
+        addStyle(el);
       } else if (tag === "script" && (!el.getAttribute("src") || !hasScript(el.getAttribute("src")))) {
         scripts.push(el);
       }

@@ -136,6 +136,7 @@ def test_stage_change_swaps_in_place_keeping_fullscreen_drafts_and_prefs(server,
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("还有 1 位居民正在输入")
     shot(console, "room-console-typing-warning")
+    tablet.evaluate("window.scrollTo(0, 200)")
     asked = _advance(console)  # → proposals
     assert "正在输入" in asked and "提出建议" in asked
 
@@ -146,6 +147,7 @@ def test_stage_change_swaps_in_place_keeping_fullscreen_drafts_and_prefs(server,
     assert projector.evaluate("window.__same_page === true")
     assert projector.evaluate("!!document.fullscreenElement")
     expect(tablet.locator("html")).to_have_class(re.compile("pref-large-text"))
+    assert tablet.evaluate("window.scrollY") == 200  # the resident's place on the page
     # The unsent name is not lost: the tablet shows it as a draft.
     leftover = tablet.locator("#draft-leftover")
     expect(leftover).to_be_visible()
@@ -331,11 +333,20 @@ def test_legend_is_a_legend_class_is_required_and_a_new_asset_shows(server, brow
     console = browser.new_context(**LAPTOP).new_page()
     _login(console, base)
     _open_workshop(console)
-    _advance(console)  # → mapping
     tablet = browser.new_context(**TABLET).new_page()
     tablet.goto(f"{base}/j/{code}")
     tablet.get_by_role("button", name=NO_GROUP).tap()
+    expect(tablet.locator(".tablet-head h1")).to_have_text("欢迎")
+    tablet.evaluate("window.__same_page = true")
+    font = "getComputedStyle(document.body).fontFamily"
+    fonts = tablet.evaluate(font)
+    # welcome → mapping swaps in a map page: its Leaflet files and scripts load in place,
+    # and the map's styles (Bootstrap, Leaflet) do not override the app's own.
+    _advance(console)
     expect(tablet.locator(".tablet-head h1")).to_have_text("资产地图")
+    expect(tablet.locator("#map_workshop.leaflet-container")).to_be_visible()
+    assert tablet.evaluate("window.__same_page === true")
+    assert tablet.evaluate(font) == fonts
 
     legend = tablet.locator(".asset-legend")
     expect(legend.locator(".legend-title")).to_contain_text("图例")
