@@ -17,6 +17,7 @@
 
   // --- swapping a new stage in ------------------------------------------------------
   var swapping = null;
+  var retries = 0;
   var sources = []; // [element, EventSource]: streams to close when their element goes
   document.addEventListener("htmx:sseOpen", function (event) {
     if (event.detail && event.detail.source) { sources.push([event.target, event.detail.source]); }
@@ -155,7 +156,8 @@
     swapping = window.fetch(window.location.href, {
       credentials: "same-origin", headers: { Accept: "text/html" }, cache: "no-store",
     }).then(function (r) {
-      if (!r.ok || r.redirected) { throw new Error("stage page " + r.status); }
+      if (r.status >= 500) { throw new Error("busy"); } // try again shortly
+      if (!r.ok || r.redirected) { throw new Error("reload"); } // e.g. signed out
       return r.text();
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
@@ -167,10 +169,18 @@
       return regional ? swapRegions(doc) : swapMain(doc);
     }).then(function () {
       swapping = null;
+      retries = 0;
       restoreDrafts();
       document.dispatchEvent(new CustomEvent("workshop:swapped"));
-    }, function () {
-      window.location.reload(); // could not swap: a reload still shows the right stage
+    }, function (error) {
+      swapping = null;
+      if ((error && error.message === "reload") || ++retries > 20) {
+        window.location.reload(); // the page cannot be swapped: a reload shows what is right
+      } else {
+        // No answer (the laptop dropped) or busy: keep the page and everything typed in it,
+        // and try again; a reconnect also re-runs the stage check (static/app.js).
+        window.setTimeout(swapStage, 3000);
+      }
     });
     return swapping;
   }
