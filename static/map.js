@@ -829,8 +829,21 @@
       event.detail.path = config.dataset.base + "/" + editing.id;
     }
   });
+  // A class shown again: the legend's toggle, pressed programmatically.
+  function showClass(key) {
+    const toggle = document.querySelector(".asset-legend [data-class='" + key + "'][aria-pressed='false']");
+    if (toggle) {
+      toggle.click();
+    }
+  }
   form.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.elt === form && event.detail.successful) {
+      // The resident must see what they just saved, even in a layer they had hidden.
+      const sent = event.detail.requestConfig && event.detail.requestConfig.formData;
+      const saved = sent && typeof sent.get === "function" ? sent.get("asset_class") : null;
+      if (saved) {
+        showClass(saved);
+      }
       editing = null;
       form.action = config.dataset.base;
       form.classList.remove("editing");

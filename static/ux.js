@@ -96,10 +96,23 @@
       (config.formData || new FormData()).forEach(function (v, k) { values[k] = v; });
     } catch (e) { /* no form data */ }
     var target = d.target && d.target.id ? "#" + d.target.id : d.target;
+    // The tapped control itself says it is waiting (the banner alone is easy to miss).
+    if (d.elt.classList && status) {
+      d.elt.classList.add("waiting");
+      d.elt.setAttribute("data-waiting", status.dataset.waiting || "");
+      d.elt.setAttribute("aria-busy", "true");
+    }
     // One pending action per control: the resident's last choice wins.
     queue = queue.filter(function (item) { return item.elt !== d.elt; });
     queue.push({ elt: d.elt, verb: verb, path: config.path, values: values, target: target,
       swap: d.elt.getAttribute("hx-swap") || undefined });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.successful && elt.classList && elt.classList.contains("waiting")) {
+      elt.classList.remove("waiting");
+      elt.removeAttribute("aria-busy");
+    }
   });
   document.addEventListener("htmx:sseError", goOffline);
   document.addEventListener("htmx:sseOpen", goOnline);
@@ -131,8 +144,12 @@
   // --- facilitator's stage timer ----------------------------------------------------
   // Counts from the stage's start: the server's time when the page carries one, else the
   // first time this browser saw the stage (kept in localStorage across reloads).
-  var timer = document.querySelector("[data-stage-timer]");
-  if (timer) {
+  // A stage swapped in place (static/stage.js) brings a new timer: start that one.
+  var ticking = null;
+  function startTimer() {
+    window.clearInterval(ticking);
+    var timer = document.querySelector("[data-stage-timer]");
+    if (!timer) { return; }
     var key = "workshop-stage-" + timer.dataset.workshop + "-" + timer.dataset.stage;
     var start = Date.parse(timer.dataset.since || "");
     if (isNaN(start)) {
@@ -153,6 +170,8 @@
       out.setAttribute("datetime", "PT" + m + "M" + (s % 60) + "S");
     };
     tick();
-    window.setInterval(tick, 1000);
+    ticking = window.setInterval(tick, 1000);
   }
+  startTimer();
+  document.addEventListener("workshop:swapped", startTimer);
 })();

@@ -31,6 +31,8 @@ RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
 
 PARTICIPANT_COOKIE = "ws_participant"
 T = TypeVar("T")
+# A shared tablet (passed from resident to resident) shows 下一位; a personal phone does not.
+SHARED_TABLET_COOKIE = "ws_shared_tablet"
 
 
 def photos_dir(request: Request) -> pathlib.Path:
@@ -155,6 +157,24 @@ def set_participant_cookie(request: Request, response: Response, participant: Pa
         samesite="lax",
         secure=request.app.state.settings.cookie_secure,
     )
+
+
+def mark_shared_tablet(request: Request, response: Response, workshop: Workshop) -> None:
+    """Remember on this device that it is a shared tablet of `workshop` (for the day)."""
+    response.set_cookie(
+        SHARED_TABLET_COOKIE,
+        str(workshop.id),
+        max_age=60 * 60 * 24,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.cookie_secure,
+    )
+
+
+def is_shared_tablet(request: Request, workshop: Workshop) -> bool:
+    """True when this device was joined as a shared tablet of `workshop`: through the
+    shared-tablet screen, a ballot card, or the planner's shared-tablet link."""
+    return request.cookies.get(SHARED_TABLET_COOKIE) == str(workshop.id)
 
 
 def _participant_cookie(request: Request) -> dict | None:

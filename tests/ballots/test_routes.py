@@ -60,7 +60,9 @@ def test_cards_printed_used_once_resumed_on_the_same_tablet_and_cancelled(
         f"/c/{first}", data={"group": "商户", "consent": "true"}, follow_redirects=False
     )
     assert r.status_code == 303 and r.headers["location"] == f"/w/{code}"
-    assert tablet.get(f"/w/{code}").status_code == 200
+    page = tablet.get(f"/w/{code}")
+    assert page.status_code == 200
+    assert "下一位" in page.text  # a card is passed on: the tablet is a shared one
     # The same tablet scanning again goes straight back in; another tablet is refused.
     again = tablet.get(f"/c/{first}", follow_redirects=False)
     assert again.status_code == 303 and again.headers["location"] == f"/w/{code}"

@@ -28,10 +28,9 @@ def _advance(console: Page) -> None:
 
 def _resident(browser, base: str, code: str, group: str) -> Page:  # type: ignore[no-untyped-def]
     page = browser.new_context(**TABLET).new_page()
-    page.goto(f"{base}/j/{code}")
-    page.get_by_text(group, exact=True).click()
-    page.get_by_label("我已阅读并同意").check()
-    page.get_by_role("button", name="加入").click()
+    # A shared tablet (the planner's shared-tablet link): 下一位 is offered on it.
+    page.goto(f"{base}/j/{code}/shared")
+    page.get_by_role("button", name=f"以“{group}”身份加入").click()
     expect(page.locator(".tablet-head h1")).to_be_visible()
     return page
 

@@ -30,6 +30,9 @@ def test_projector_shows_gaps_and_redraws_after_a_new_asset(server, browser, sho
     gaps = projector.locator("#projector-gaps")
     expect(gaps).to_be_visible()
     assert _gap_path(projector) == ""  # off by default
+    expect(gaps).not_to_have_attribute("open", "")  # the panel is closed on the projector
+    expect(projector.locator("[data-gap-class=social]")).to_be_hidden()
+    projector.locator("#projector-gaps > summary").click()
 
     projector.locator("[data-gap-class=social]").click()
     projector.locator("[data-gap-radius='300']").click()

@@ -218,10 +218,8 @@ def test_main_pages_look_right_and_pass_axe(server, browser, lang):  # type: ign
             check(page, f"{lang}-{size}-join", problems)
         page.get_by_label(ui["code"]).fill(code)
         page.get_by_role("button", name=ui["next"]).click()
-        page.get_by_text("老年居民").click()
-        page.get_by_label(ui["consent"]).check()
         check(page, f"{lang}-{size}-welcome", problems)
-        page.get_by_role("button", name=ui["join"], exact=True).click()
+        page.get_by_role("button", name="老年居民").click()  # one tap consents and joins
         expect(page.locator(".tablet-head h1")).to_be_visible()
 
     for stage in STAGES:
@@ -279,9 +277,7 @@ def test_tablet_targets_and_text_are_big_enough(server, browser):  # type: ignor
         ctx = browser.new_context(viewport=SIZES[size], has_touch=True, locale="zh-CN")
         page = ctx.new_page()
         page.goto(f"{server.base_url}/j/{code}")
-        page.get_by_text("老年居民").click()
-        page.get_by_label("我已阅读并同意").check()
-        page.get_by_role("button", name="加入").click()
+        page.get_by_role("button", name="老年居民").click()
         expect(page.locator(".tablet-head h1")).to_have_text("投票")
         small = page.evaluate(
             """() => [...document.querySelectorAll("main button, main a, main input, main select")]
@@ -322,9 +318,7 @@ def test_tablet_shows_offline_and_resends_a_vote_once(server, browser):  # type:
     ctx = browser.new_context(viewport=SIZES["tablet"], has_touch=True, locale="zh-CN")
     page = ctx.new_page()
     page.goto(f"{server.base_url}/j/{code}")
-    page.get_by_text("老年居民").click()
-    page.get_by_label("我已阅读并同意").check()
-    page.get_by_role("button", name="加入").click()
+    page.get_by_role("button", name="老年居民").click()
     expect(page.locator(".tablet-head h1")).to_have_text("投票")
     banner = page.locator("#conn-status")
     expect(banner).not_to_have_class(re.compile("offline"))
@@ -359,9 +353,7 @@ def test_a_new_proposal_can_be_undone_for_ten_seconds(server, browser):  # type:
     expect(console.locator("[data-stage-timer]")).to_have_attribute("data-stage", "proposals")
     page = ctx.new_page()
     page.goto(f"{server.base_url}/j/{code}")
-    page.get_by_text("老年居民").click()
-    page.get_by_label("我已阅读并同意").check()
-    page.get_by_role("button", name="加入").click()
+    page.get_by_role("button", name="老年居民").click()
     page.get_by_label("建议标题").fill("增设休息座椅")
     page.get_by_role("button", name="提交建议").click()
     expect(page.locator("#proposal-list")).to_contain_text("增设休息座椅")

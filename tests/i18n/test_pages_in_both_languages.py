@@ -62,7 +62,7 @@ def test_join_and_tablet_in_english(client, planner_client, database):
     resident = TestClient(client.app)
     page = resident.get(f"/j/{code}?lang=en")
     text = text_of(page.text)
-    assert "Participation notice" in text and "I have read and agree" in text
+    assert "Notice: no name" in text and "Tap your group: this agrees to the notice" in text
     assert "参与须知" not in text
     join(resident, code)
     tablet = resident.get(f"/w/{code}")
@@ -89,10 +89,10 @@ def test_console_and_projector_in_english(planner_client, database):
     assert "Join code" in page and "Open projector view" in page and "参与码" not in page
     projector = planner_client.get(f"/console/workshops/{ws_id}/projector")
     assert _lang(projector.text) == "en"
-    assert "Scan or enter the join code to take part" in text_of(projector.text)
+    assert "Scan, or open this address on your phone" in text_of(projector.text)
     planner_client.get("/console?lang=zh-CN")
     projector = planner_client.get(f"/console/workshops/{ws_id}/projector")
-    assert "扫码或输入参与码加入" in projector.text
+    assert "扫码，或在手机浏览器打开这个地址" in projector.text
 
 
 def _closed_workshop(client, planner_client, database):

@@ -40,8 +40,14 @@ def test_a_participant_of_one_workshop_cannot_touch_another(app, database):
 
     walked = 0
     for method, path in route_table(app):
-        if "{code}" not in path or path in ("/j/{code}", "/j/{code}/next", "/c/{code}"):
-            # /j/{code} is the public welcome: anyone with B's code may join B;
+        if "{code}" not in path or path in (
+            "/j/{code}",
+            "/j/{code}/next",
+            "/j/{code}/shared",
+            "/c/{code}",
+        ):
+            # /j/{code} is the public welcome: anyone with B's code may join B (/next and
+            # /shared are its one-tap forms for shared tablets);
             # /c/{code} takes a ballot card's code, not a workshop's (tests/ballots).
             continue
         url = fill(path, {"code": b_code, "proposal_id": theirs_id})

@@ -81,6 +81,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/j/{code}"): "public",
     ("POST", "/j/{code}"): "public",
     ("GET", "/j/{code}/next"): "public",
+    ("GET", "/j/{code}/shared"): "public",  # the planner's link that marks a shared tablet
     ("GET", "/c/{code}"): "public",
     ("POST", "/c/{code}"): "public",
     ("GET", "/tiles/{pack}/{z}/{x}/{y}.png"): "public",
@@ -149,6 +150,7 @@ ACCESS: dict[tuple[str, str], str] = {
             ("G", ""),
             ("G", "/_stage"),
             ("G", "/_stats"),
+            ("G", "/voting/_round_bar"),
             ("P", "/assessment"),  # the record is the lead's to edit and finalise
             ("P", "/assessment/adopt"),
             ("P", "/assessment/finalise"),
@@ -218,6 +220,7 @@ ACCESS: dict[tuple[str, str], str] = {
             ("P", "/proposals/{proposal_id}/vote"),
             ("P", "/proposals/{proposal_id}/withdraw"),
             ("P", "/satisfaction"),
+            ("P", "/typing"),
         )
     },
 }

@@ -16,6 +16,7 @@ PUBLIC = {
     "/join",
     "/j/{code}",
     "/j/{code}/next",
+    "/j/{code}/shared",
     "/c/{code}",
     "/openapi.json",
 }

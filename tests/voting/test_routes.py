@@ -72,7 +72,7 @@ def test_dot_voting_on_a_tablet_confirms_in_place_and_refuses_clearly(
     assert r.status_code == 409 and r.json()["code"] == "vote.budget_used"
 
     board = planner_client.get(f"/console/workshops/{ws_id}/projector/_board").text
-    assert "<svg" in board and f'data-testid="dots-{a}">2<' in board
+    assert 'data-testid="pj-results"' in board and f'data-testid="dots-{a}">2<' in board
     assert "2 点" in text_of(board)
 
     planner_client.post(f"/console/workshops/{ws_id}/rounds/close")

@@ -324,7 +324,7 @@ def test_console_page_has_the_assets_panel_and_the_projector_the_legend(planner_
     page = planner_client.get(f"/console/workshops/{ws_id}")
     assert f"/console/workshops/{ws_id}/assets/_panel" in page.text
     projector = planner_client.get(f"/console/workshops/{ws_id}/projector")
-    assert 'class="legend asset-legend"' in projector.text
+    assert 'class="legend asset-legend legend-box"' in projector.text
     assert "fa-people-group" in projector.text and "生态资产" in text_of(projector.text)
 
 

@@ -164,13 +164,15 @@ def test_proposal_then_support_and_withdraw(client, planner_client, database):
         assert [v.value for v in s.scalars(select(Vote))] == [0]
 
 
-def test_stage_check_tells_stale_pages_to_refresh(client, planner_client, database):
+def test_stage_check_tells_stale_pages_to_swap_in_place(client, planner_client, database):
     ws_id, code = _workshop(database, planner_client.planner)
     resident = TestClient(client.app)
     join(resident, code)
-    assert "HX-Refresh" not in resident.get(f"/w/{code}/_stage?seen=welcome").headers
+    assert "HX-Trigger" not in resident.get(f"/w/{code}/_stage?seen=welcome").headers
     planner_client.post(f"/console/workshops/{ws_id}/stage", data={"expected": "welcome"})
-    assert resident.get(f"/w/{code}/_stage?seen=welcome").headers["HX-Refresh"] == "true"
+    stale = resident.get(f"/w/{code}/_stage?seen=welcome")
+    assert stale.headers["HX-Trigger"] == "workshop-stage"  # static/stage.js swaps, no reload
+    assert "HX-Refresh" not in stale.headers
     stale = planner_client.post(f"/console/workshops/{ws_id}/stage", data={"expected": "welcome"})
     assert stale.status_code == 409
 

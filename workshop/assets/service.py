@@ -130,7 +130,12 @@ def _clean_fields(
     community: Community, fields: AssetFields, current: Asset | None
 ) -> tuple[str, str, str, str]:
     """Return (class, subtype, name, description), checked; raise Invalid on a problem."""
-    asset_class = fields.asset_class if fields.asset_class is not None else current.asset_class  # type: ignore[union-attr]
+    # A new asset has no class until the resident picks one (nothing is preselected).
+    asset_class = (
+        fields.asset_class
+        if fields.asset_class is not None
+        else (current.asset_class if current else "")
+    )
     if asset_class not in ASSET_CLASSES:
         raise Invalid("asset.unknown_class")
     subtype = clean_line(

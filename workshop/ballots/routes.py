@@ -16,6 +16,7 @@ from workshop.deps import (
     PlannerWorkshop,
     RowId,
     join_key,
+    mark_shared_tablet,
     optional_participant,
     set_participant_cookie,
     wrong_code,
@@ -212,6 +213,7 @@ def card_use(
         return _card_page(request, db, code, exc)
     response = go_to(request, f"/w/{workshop.join_code}")
     set_participant_cookie(request, response, person)
+    mark_shared_tablet(request, response, workshop)  # a card is handed from person to person
     return response
 
 

@@ -25,15 +25,19 @@ router = APIRouter()
 PING_SECONDS = 15
 
 
-async def _events(workshop_id: int) -> AsyncIterator[dict]:
+async def _events(workshop_id: int, *, console: bool) -> AsyncIterator[dict]:
     yield {"event": "hello", "data": "connected"}
     async for topic in BROKER.subscribe(workshop_id):
-        yield {"event": topic, "data": topic}
+        # "typing <ref> <0|1>" carries data; only the planner's console listens to it.
+        name, _, data = topic.partition(" ")
+        if name == "typing" and not console:
+            continue
+        yield {"event": name, "data": data or topic}
 
 
-def _stream(workshop_id: int) -> EventSourceResponse:
+def _stream(workshop_id: int, *, console: bool = False) -> EventSourceResponse:
     return EventSourceResponse(
-        _events(workshop_id),
+        _events(workshop_id, console=console),
         ping=PING_SECONDS,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -67,4 +71,4 @@ async def tablet_events(request: Request, code: str) -> EventSourceResponse:
 
 @router.get("/console/workshops/{workshop_id}/events")
 async def console_events(request: Request, workshop_id: int) -> EventSourceResponse:
-    return _stream(await _checked(request, _planner_workshop, workshop_id))
+    return _stream(await _checked(request, _planner_workshop, workshop_id), console=True)

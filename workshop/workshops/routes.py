@@ -9,6 +9,7 @@ from typing import Annotated
 import segno
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
 from workshop.ballots.cards import looks_like_card
@@ -19,11 +20,16 @@ from workshop.deps import (
     CurrentParticipant,
     CurrentPlanner,
     DbSession,
+    ParticipantCookie,
     PlannerWorkshop,
     code_workshop,
+    is_shared_tablet,
+    mark_shared_tablet,
     optional_participant,
     photos_dir,
+    run_tablet_write,
     set_participant_cookie,
+    tablet_lookup,
 )
 from workshop.errors import Invalid, NotFound
 from workshop.i18n import t
@@ -129,6 +135,7 @@ def workshop_console(
         "next_stage": service.next_stage(workshop.stage),
         "stages": service.STAGES,
         "join_url": join_url(request, workshop),
+        "shared_url": f"{public_base(request)}/j/{workshop.join_code}/shared",
         "stage_since": stage_since(workshop),
         **_stats(db, workshop),
     }
@@ -197,10 +204,11 @@ def advance(
 
 
 def stage_check(workshop: Workshop, seen: str) -> Response:
-    """Tell a page to reload (HX-Refresh) when the stage it shows is no longer current."""
+    """Tell a page when the stage it shows is no longer current: the `workshop-stage`
+    event (static/stage.js) swaps the new stage's content in place, without a reload."""
     if seen == workshop.stage:
         return Response(status_code=204)
-    return Response(status_code=204, headers={"HX-Refresh": "true"})
+    return Response(status_code=204, headers={"HX-Trigger": "workshop-stage"})
 
 
 @console.get("/workshops/{workshop_id}/_stage")
@@ -250,6 +258,8 @@ def projector(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Res
         "map": embed(community_map(workshop.community)),
         "asset_classes": ASSET_CLASSES,
         "join_url": join_url(request, workshop),
+        # What a resident types into a phone's address bar: host:port/join, no scheme.
+        "join_address": public_base(request).split("://", 1)[-1] + "/join",
         **_projector_context(db, workshop),
     }
     return render(request, "projector/projector.html", context)
@@ -307,12 +317,15 @@ def join(
     nickname: Annotated[str, Form(max_length=64)] = "",
     group: Annotated[str, Form(max_length=64)] = "",
     consent: Annotated[bool, Form()] = False,
+    shared: Annotated[bool, Form()] = False,
 ) -> Response:
     participant = service.join(
         db=db, workshop=workshop, nickname=nickname, group=group, consent=consent
     )
     response = go_to(request, f"/w/{workshop.join_code}")
     set_participant_cookie(request, response, participant)
+    if shared:  # joined through the shared-tablet screen: keep 下一位 on this device
+        mark_shared_tablet(request, response, workshop)
     return response
 
 
@@ -334,7 +347,9 @@ def tablet_context(db: DbSession, workshop: Workshop, participant: Participant) 
 def tablet_page(
     request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
 ) -> Response:
-    return render(request, "tablet/tablet.html", tablet_context(db, workshop, participant))
+    context = tablet_context(db, workshop, participant)
+    context["shared"] = is_shared_tablet(request, workshop)
+    return render(request, "tablet/tablet.html", context)
 
 
 @tablet.post("/w/{code}/next-person")
@@ -354,9 +369,35 @@ def next_person_page(request: Request, workshop: CodeWorkshop) -> Response:
     return render(request, "workshops/next_person.html", {"workshop": workshop})
 
 
+@tablet.get("/j/{code}/shared")
+def shared_tablet(request: Request, workshop: CodeWorkshop) -> Response:
+    """The planner's link for a tablet that will be passed around: mark the device
+    shared (it shows 下一位) and open the one-tap join screen."""
+    response = render(request, "workshops/next_person.html", {"workshop": workshop})
+    mark_shared_tablet(request, response, workshop)
+    return response
+
+
 @tablet.get("/w/{code}/_stage")
 def tablet_stage(workshop: CodeWorkshop, _who: CurrentParticipant, seen: str = "") -> Response:
     return stage_check(workshop, seen)
+
+
+@tablet.post("/w/{code}/typing")
+async def typing(
+    request: Request,
+    code: str,
+    cookie: ParticipantCookie,
+    active: Annotated[bool, Form()] = True,
+) -> Response:
+    """A tablet has unsent text (sent every few seconds while it does): read-only, cheap."""
+
+    def work(db: Session) -> None:
+        workshop, participant = tablet_lookup(request, db, code, cookie)
+        service.signal_typing(db=db, workshop=workshop, participant=participant, active=active)
+
+    await run_tablet_write(request, work, write=False)
+    return Response(status_code=204)
 
 
 @tablet.post("/w/{code}/satisfaction")

@@ -221,3 +221,14 @@ def satisfaction_summary(*, db: Session, workshop: Workshop) -> dict:
     total = sum(counts.values())
     rate = (counts["satisfied"] + counts["basic"]) / total if total else None
     return {"responses": total, "counts": counts, "rate": rate}
+
+
+def signal_typing(
+    *, db: Session, workshop: Workshop, participant: Participant, active: bool
+) -> None:
+    """Tell the planner's console that this resident has unsent text (or no longer has).
+
+    Nothing is stored: the event reaches console streams only (workshop/live/routes.py),
+    which count the residents who are still typing before the stage moves on.
+    """
+    announce(db, workshop.id, f"typing {participant.ref} {int(active)}")
