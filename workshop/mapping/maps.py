@@ -14,12 +14,14 @@ import numpy as np
 import shapely
 from markupsafe import Markup
 from shapely.geometry import mapping, shape
+from starlette.requests import Request
 
 from workshop import geo
-from workshop.basemaps.config import BaseMap, base_map_of
+from workshop.basemaps.config import BaseMap, base_map_of, tile_origin
 from workshop.basemaps.gcj02 import wgs84_to_gcj02
 from workshop.basemaps.tiles import pack_path, zoom_range
 from workshop.communities.models import Community
+from workshop.security import allow_image_host
 
 MAP_NAME = "workshop"  # fixed, so the header's CSS and the page's script agree
 BASE_STYLES = {
@@ -91,6 +93,17 @@ def community_map(community: Community) -> folium.Map:
     m.get_root().header.add_child(coords_config(base), name="workshop_coords")
     m.fit_bounds(geo.bounds_latlon(boundary), padding=(12, 12))
     return m
+
+
+def allow_online_tiles(request: Request, community: Community) -> None:
+    """Let this page's CSP (img-src) load the community's online tiles, if it has any.
+
+    Call it on every full page that may show the community's map, even one whose map
+    arrives later by an htmx swap (the document's policy is the one that applies).
+    """
+    origin = tile_origin(base_map_of(community.base_map))
+    if origin is not None:
+        allow_image_host(request, origin)
 
 
 def _add_base_layers(m: folium.Map, layers: dict | None, base: BaseMap) -> None:

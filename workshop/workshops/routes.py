@@ -28,7 +28,7 @@ from workshop.deps import (
 )
 from workshop.errors import Invalid, NotFound
 from workshop.i18n import t
-from workshop.mapping.maps import community_map, embed
+from workshop.mapping.maps import allow_online_tiles, community_map, embed
 from workshop.proposals import views as voting_views
 from workshop.proposals.service import tally
 from workshop.ratelimit import TooManyAttempts
@@ -242,6 +242,7 @@ def projector(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Res
         "join_url": join_url(request, workshop),
         **_projector_context(db, workshop),
     }
+    allow_online_tiles(request, workshop.community)
     return render(request, "projector/projector.html", context)
 
 
@@ -324,6 +325,7 @@ def tablet_context(db: DbSession, workshop: Workshop, participant: Participant) 
 def tablet_page(
     request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
 ) -> Response:
+    allow_online_tiles(request, workshop.community)  # the map may come with a later stage
     return render(request, "tablet/tablet.html", tablet_context(db, workshop, participant))
 
 
