@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field, create_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import NotFound
 from workshop.i18n import label, t
+from workshop.openapi import FORM, request_body
 from workshop.service_log import exports, service, yearly
 from workshop.service_log.points import TITLES, WORK_FUNCTIONS
 from workshop.templating import go_to, render
@@ -204,13 +206,37 @@ def points(
     return render(request, "service_log/points.html", context)
 
 
+def _rules_form() -> type[BaseModel]:
+    """The rules form's flat fields (yearly.parse_rules reads them), for the schema."""
+    names = [
+        *(f"base_points.{wf}" for wf in WORK_FUNCTIONS),
+        *(f"capability.{title}" for title in TITLES),
+        *(f"satisfied.{rating}" for rating in ("satisfied", "basic", "unsatisfied")),
+        *(f"band{i}.{part}" for i in range(3) for part in ("lowest", "coefficient")),
+        "no_ratings_coefficient",
+        "cumulative_percent",
+        "special_cap",
+        "education_hours_per_star",
+        *(f"star{level}" for level in range(1, 6)),
+        "year",
+    ]
+    fields: dict[str, Any] = {
+        name.replace(".", "__"): (str, Field("", max_length=50, alias=name)) for name in names
+    }
+    fields["scope"] = (Literal["planner", "organisation"], "planner")
+    return create_model("PointsRulesForm", **fields)
+
+
+RULES_BODY = request_body({FORM: _rules_form()})
+
+
 async def form_values(request: Request) -> dict[str, str]:
     """The posted form as plain strings (the rules form has many flat fields)."""
     form = await request.form()
     return {k: v[:50] for k, v in form.items() if isinstance(v, str)}
 
 
-@router.post("/points/rules")
+@router.post("/points/rules", openapi_extra=RULES_BODY)
 def save_rules(
     request: Request,
     planner: CurrentPlanner,
