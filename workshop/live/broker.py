@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-TOPICS = ("stage", "participants", "assets", "proposals", "tally")
+# Every topic a service announces; after a lost LISTEN connection _resync replays each.
+TOPICS = ("stage", "participants", "assets", "proposals", "tally", "round", "records")
 CHANNEL = "workshop_live"
 _PENDING = "workshop_live_pending"
 RECONNECT_MAX_S = 10.0
@@ -162,6 +163,8 @@ class PgListener:
 
 def announce(db: Session, workshop_id: int, topic: str) -> None:
     """Queue an event to publish when `db` commits (dropped on rollback)."""
+    if topic not in TOPICS:  # _resync could never replay it
+        raise ValueError(f"unknown live topic {topic!r}: add it to TOPICS")
     db.info.setdefault(_PENDING, set()).add((workshop_id, topic))
 
 
