@@ -52,9 +52,7 @@ def test_session_and_participant_cookies_are_httponly_and_lax(client, database):
         assert cookie.startswith(name) and "httponly" in cookie and "samesite=lax" in cookie
 
 
-def test_guessing_join_codes_is_slowed_down_but_the_right_code_still_works_later(
-    client, database
-):
+def test_guessing_join_codes_is_slowed_down_but_the_right_code_still_works_later(client, database):
     from workshop import ratelimit
 
     from ..factories import make_workshop
