@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 
 from workshop.assets.models import Asset
+from workshop.assets.service import ASSET_CLASSES
+from workshop.i18n import label, t
 
 from ..factories import demo_centre, make_workshop
-from .helpers import join, text_of
+from .helpers import ancestor_ids, join, text_of
 
 JSON = {"Accept": "application/json"}
 
@@ -322,10 +325,20 @@ def test_planner_merges_duplicates_from_the_console_panel(app, planner_client, d
 def test_console_page_has_the_assets_panel_and_the_projector_the_legend(planner_client, database):
     ws_id, _code = _workshop(database, planner_client.planner)
     page = planner_client.get(f"/console/workshops/{ws_id}")
-    assert f"/console/workshops/{ws_id}/assets/_panel" in page.text
-    projector = planner_client.get(f"/console/workshops/{ws_id}/projector")
-    assert 'class="legend asset-legend"' in projector.text
-    assert "fa-people-group" in projector.text and "生态资产" in text_of(projector.text)
+    assert ancestor_ids(page.text, "assets-panel") is not None
+    panel = planner_client.get(f"/console/workshops/{ws_id}/assets/_panel")
+    assert panel.status_code == 200 and t("assets.panel_title") in text_of(panel.text)
+    projector = planner_client.get(f"/console/workshops/{ws_id}/projector").text
+    # One layer toggle per asset class, on, with its icon and its name.
+    toggles = re.findall(
+        r'<button type="button" class="legend-toggle" data-class="(\w+)"[^>]*'
+        r'data-icon="([\w-]+)" aria-pressed="true">.*?</i></span>([^<]+)</button>',
+        projector,
+    )
+    assert [(key, icon, name) for key, icon, name in toggles] == [
+        (key, c.icon, label("asset_class", key)) for key, c in ASSET_CLASSES.items()
+    ]
+    assert {name for *_k, name in toggles} >= {"生态资产", "文化资产", "社会资产", "人力资产"}
 
 
 def test_planner_sets_the_community_subtypes_and_the_tablet_offers_them(
@@ -469,7 +482,10 @@ def test_plus_one_is_withdrawn_by_its_giver_only_and_the_maps_hear_of_it(
     events.clear()
     taken = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
     assert taken.json() == {"asset": asset_id, "supports": 0, "supported": False}
-    assert [topic for _w, topic in events] == ["assets"]  # tablets and projector refresh
+    assert [topic for _w, topic in events] == ["assets"]
+    # ...the topic the maps re-fetch their feed on (tablet here, projector alike).
+    page = giver.get(f"/w/{code}").text
+    assert f'hx-get="/w/{code}/assets.geojson" hx-trigger="load, sse:assets"' in page
     mine = giver.get(f"/w/{code}/assets.geojson").json()["features"][0]["properties"]
     assert (mine["supports"], mine["supported"]) == (0, False)
     again = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
