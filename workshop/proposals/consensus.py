@@ -1,6 +1,6 @@
 """Consensus measures over vote counts: pure functions, no database, no HTTP.
 
-Definitions follow ../shared/DESIGN.md §3 ("Consensus"):
+Definitions follow docs/domain.md#consensus:
 - support share = supporters ÷ participants who voted in the round;
 - agreement ratio = agree ÷ (agree + disagree);
 - group-aware consensus (Pol.is's group-informed consensus): Π_g (agree_g + 1)/(n_g + 2),
@@ -142,7 +142,7 @@ def assess(groups: Sequence[GroupCounts], rules: Rules = Rules()) -> Assessment:
     )
 
 
-# --- decision rules (what "passed" means; DESIGN.md §3 "Decision rules") --------------
+# --- decision rules (what "passed" means; docs/domain.md#decision-rules) --------------
 
 BASES = ("cast", "present", "members")
 METHODS = ("approval", "dots", "agree")

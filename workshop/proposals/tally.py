@@ -252,7 +252,7 @@ def _group_counts(
     groups: dict[int, str],
     group_voters: dict[str, int],
 ) -> list[GroupCounts]:
-    """Per-group counts for one proposal (DESIGN.md §3: for approval and dots, agree is
+    """Per-group counts for one proposal (docs/domain.md#consensus: for approval and dots, agree is
     a supporter and n_g the group's voters in the round)."""
     if method == "agree":
         agg: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
