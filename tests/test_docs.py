@@ -49,8 +49,8 @@ def _referring_files() -> list[Path]:
 
 
 def test_every_document_reference_resolves():
-    """A `docs/…md#section` reference in code, tests, templates or docs names a file and heading that
-    exist; nothing cites documents outside the repository (a clone has only this)."""
+    """A `docs/…md#section` reference in code, tests, templates or docs names a file and
+    a heading that exist; nothing cites documents outside the repository."""
     checked = 0
     for path in _referring_files():
         text = path.read_text(encoding="utf-8")
