@@ -303,7 +303,7 @@ def _check_geometry(value: Any, *, allow_none: bool) -> None:
         ok = geom.is_valid and not geom.is_empty and shapely.get_num_coordinates(geom) > 0
         minx, miny, maxx, maxy = geom.bounds
         ok = ok and -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
-    except Exception:  # noqa: BLE001 - anything shapely refuses is invalid geometry
+    except Exception:
         ok = False
     if not ok:
         raise Invalid("bundle.bad_geometry")
@@ -341,7 +341,7 @@ def import_bundle(db: Session, data: bytes, *, photos_dir: Path | None = None) -
         new_ids = _insert_all(db, tables)
     except Invalid:
         raise
-    except Exception:  # noqa: BLE001 - a row that does not fit the schema
+    except Exception:
         log.warning("bundle import failed", exc_info=True)
         raise Invalid("bundle.corrupt") from None
     workshop_id = new_ids["workshop"][tables["workshop"][0]["id"]]

@@ -160,7 +160,7 @@ def embed(m: folium.Map) -> MapParts:
     script = "\n".join([*moved, root.script.render()])
     return MapParts(
         name=m.get_name(),
-        header=Markup(header),  # noqa: S704 - folium output, built from our data
-        html=Markup(root.html.render()),  # noqa: S704
-        script=Markup(script),  # noqa: S704
+        header=Markup(header),
+        html=Markup(root.html.render()),
+        script=Markup(script),
     )

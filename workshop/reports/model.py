@@ -100,7 +100,7 @@ def _num(value: Any) -> str:
     return r.DASH if value is None else str(value)
 
 
-def build(content: dict, *, for_pdf: bool = False) -> Document:  # noqa: C901, PLR0912, PLR0915
+def build(content: dict, *, for_pdf: bool = False) -> Document:
     d, lst = r._d, r._l
     view = r._view(content, for_pdf=for_pdf)
     community, workshop = view["community"], view["workshop"]
