@@ -5,14 +5,17 @@ from __future__ import annotations
 import pytest
 
 from workshop.proposals.consensus import (
+    DecisionRules,
     GroupCounts,
     Rules,
     Verdict,
     agreement_ratio,
     assess,
+    decide,
     majority_z,
     normalised_consensus,
     polis_consensus,
+    quorum_met,
     significant_majority,
     support_share,
 )
@@ -79,3 +82,38 @@ def test_verdicts():
     few = [GroupCounts("老年", agree=4)]
     assert assess(few, rules).verdict is Verdict.INSUFFICIENT
     assert assess(few, Rules(quorum=4)).verdict is Verdict.CONSENSUS
+
+
+# --- exact edges (each found by benchmarks/mutation.py) ---------------------------------
+
+
+def test_the_smallest_significant_majority_for_each_turnout():
+    # Worked by hand from z = 2·√(n + 1)·((a + 1)/(n + 1) − ½) > 1.2816, e.g. n = 4:
+    # a = 3 gives 2·√5·0.3 = 1.342 (significant), a = 2 gives 0.447 (not).
+    smallest = {1: 1, 2: 2, 3: 3, 4: 3, 5: 4, 6: 5, 7: 5, 8: 6, 9: 7, 10: 7, 11: 8, 12: 8}
+    for n, a in smallest.items():
+        assert significant_majority(a, n), (a, n)
+        assert not significant_majority(a - 1, n), (a - 1, n)
+    assert not significant_majority(0, 0)
+
+
+def test_agreement_exactly_at_the_threshold_and_a_group_exactly_at_the_floor_is_consensus():
+    groups = [
+        GroupCounts("老年居民", agree=4, disagree=1),
+        GroupCounts("商户", agree=2, disagree=2),  # exactly 50 %: not below the floor
+    ]
+    result = assess(groups)  # 6 agree, 3 disagree: exactly 2/3
+    assert result.verdict == Verdict.CONSENSUS and result.dissenting_groups == ()
+
+
+def test_quorum_needs_more_than_the_share_and_is_unchecked_without_members():
+    assert quorum_met(0, DecisionRules(members=0))
+    assert not quorum_met(0, DecisionRules(members=1))
+    assert quorum_met(1, DecisionRules(members=1))
+    assert not quorum_met(5, DecisionRules(members=10)) and quorum_met(6, DecisionRules(members=10))
+
+
+def test_a_supermajority_is_reached_at_exactly_its_share():
+    two_thirds = DecisionRules(basis="cast", threshold=2 / 3)
+    assert decide(2, 1, 0, 3, two_thirds).passed
+    assert not decide(3, 2, 0, 5, two_thirds).passed
