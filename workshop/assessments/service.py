@@ -251,7 +251,7 @@ def _consensus(result: Assessment) -> dict:
     }
 
 
-def _iso(value) -> str | None:  # type: ignore[no-untyped-def]
+def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 

@@ -158,11 +158,11 @@ async def _parse_input(request: Request) -> AssetInput:
 Input = Annotated[AssetInput, Depends(asset_input)]
 
 
-def _tablet_photo_url(workshop: Workshop):  # type: ignore[no-untyped-def]
+def _tablet_photo_url(workshop: Workshop):
     return lambda a: f"/w/{workshop.join_code}/assets/{a.id}/photo"
 
 
-def _console_photo_url(workshop: Workshop):  # type: ignore[no-untyped-def]
+def _console_photo_url(workshop: Workshop):
     return lambda a: f"/console/workshops/{workshop.id}/assets/{a.id}/photo"
 
 

@@ -139,7 +139,7 @@ def cards_sheet(request: Request, workshop: PlannerWorkshop, db: DbSession) -> R
 # --- tablet ------------------------------------------------------------------------
 
 
-def _card_page(request: Request, db: DbSession, code: str, error: DomainError | None = None):  # type: ignore[no-untyped-def]
+def _card_page(request: Request, db: DbSession, code: str, error: DomainError | None = None):
     """The card's start screen; with an error, the refusal (and, for a wrong group choice,
     the choice again)."""
     accept = request.headers.get("accept", "")
@@ -157,7 +157,7 @@ def _card_page(request: Request, db: DbSession, code: str, error: DomainError | 
     return render(request, "ballots/card.html", context, status_code=status)
 
 
-def _checked_card(request: Request, db: DbSession, code: str):  # type: ignore[no-untyped-def]
+def _checked_card(request: Request, db: DbSession, code: str):
     """Look the card up; unknown codes count against the device like join codes."""
     key = client_key(request)
     JOIN_CODES.check(key)

@@ -260,8 +260,8 @@ def read_bundle(data: bytes) -> tuple[dict, dict[str, list[dict]], dict[str, byt
     listed = manifest.get("members")
     if not isinstance(listed, dict) or set(listed) != set(contents):
         raise Invalid("bundle.checksum")
-    for name, blob in contents.items():
-        if _sha256(blob) != listed[name]:
+    for name, member in contents.items():
+        if _sha256(member) != listed[name]:
             raise Invalid("bundle.checksum")
     if not isinstance(manifest.get("workshop_uid"), str) or not manifest["workshop_uid"]:
         raise Invalid("bundle.no_manifest")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import folium
 import numpy as np
 import shapely
+from branca.element import Figure
 from markupsafe import Markup
 from shapely.geometry import mapping, shape
 from starlette.requests import Request
@@ -90,7 +91,7 @@ def community_map(community: Community) -> folium.Map:
         interactive=False,
         control=False,
     ).add_to(m)
-    m.get_root().header.add_child(coords_config(base), name="workshop_coords")
+    _figure(m).header.add_child(coords_config(base), name="workshop_coords")
     m.fit_bounds(geo.bounds_latlon(boundary), padding=(12, 12))
     return m
 
@@ -150,9 +151,16 @@ class MapParts:
     script: Markup
 
 
+def _figure(m: folium.Map) -> Figure:
+    """The page a map renders into (its header, html and script parts)."""
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
 def embed(m: folium.Map) -> MapParts:
     """Return the header (assets, CSS), the div and the script of a rendered map."""
-    root = m.get_root()
+    root = _figure(m)
     root.render()
     header = _NO_ZOOM_META.sub("", root.header.render())
     moved = [body.strip() for body in _INLINE_SCRIPT.findall(header)]
