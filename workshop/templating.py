@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from workshop.assets.service import ASSET_CLASSES
 from workshop.config import TEMPLATES_DIR, get_settings
 from workshop.i18n import LOCALES, babel_name, get_locale, label, t
+from workshop.workshops.service import SATISFACTION_RATINGS
 
 # Times are stored in UTC; people read them in China time (one zone, no DST).
 DISPLAY_TZ = timezone(timedelta(hours=8))
@@ -127,6 +128,7 @@ templates.env.globals.update(
     csrf_field=csrf_field,
     label=label,
     asset_colours={key: c.colour for key, c in ASSET_CLASSES.items()},
+    satisfaction_ratings=SATISFACTION_RATINGS,
 )
 templates.env.filters.update(
     date=format_date_filter,

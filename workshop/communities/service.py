@@ -20,6 +20,16 @@ class Upload:
     data: bytes
 
 
+def all_communities(*, db: Session) -> list[Community]:
+    """Every community, by name (the console's pickers)."""
+    return list(db.scalars(select(Community).order_by(Community.name)))
+
+
+def community_names(*, db: Session) -> dict[int, str]:
+    """Community id → name, for lists that show many entries."""
+    return {i: n for i, n in db.execute(select(Community.id, Community.name))}
+
+
 def can_edit(*, db: Session, community: Community, planner: Planner) -> bool:
     """The planner who created the community, or one who runs a workshop in it."""
     if community.created_by == planner.id:

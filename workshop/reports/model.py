@@ -19,9 +19,7 @@ from workshop.i18n import t as translate
 from workshop.reports import render as r
 from workshop.reports.figure import asset_map_svg, colour_or_default
 from workshop.templating import format_datetime_filter
-
-STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
-SATISFACTION = ("satisfied", "basic", "unsatisfied")
+from workshop.workshops.service import STAGES
 
 
 def t(key: str, **params: Any) -> str:

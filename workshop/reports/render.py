@@ -26,8 +26,9 @@ from urllib.request import url2pathname
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from workshop.i18n import REPORT_LOCALE, use_locale
+from workshop.i18n import REPORT_LOCALE, label, use_locale
 from workshop.reports.figure import FALLBACK_COLOUR, asset_map_svg, colour_or_default
+from workshop.workshops.service import SATISFACTION_RATINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -40,7 +41,7 @@ HTML_FONT_STACK = (
 PDF_FONT_STACK = '"Noto Sans SC", "WenQuanYi Zen Hei", sans-serif'
 CHINA_TZ = timezone(timedelta(hours=8))  # China has one time zone and no DST
 DASH = "—"
-SATISFACTION = (("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意"))
+SATISFACTION = tuple((key, label("rating", key, REPORT_LOCALE)) for key in SATISFACTION_RATINGS)
 
 
 @lru_cache(maxsize=1)

@@ -6,14 +6,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workshop.accounts import service as accounts
 from workshop.accounts.models import Planner
 from workshop.accounts.service import DISCIPLINES
-from workshop.assessments.models import AssessmentRecord
-from workshop.communities.models import Community
+from workshop.communities import service as communities
 from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import NotFound
 from workshop.i18n import label, t
@@ -21,6 +19,7 @@ from workshop.openapi import FORM, request_body
 from workshop.service_log import exports, service, yearly
 from workshop.service_log.points import TITLES, WORK_FUNCTIONS
 from workshop.templating import go_to, render
+from workshop.workshops.service import SATISFACTION_RATINGS
 
 router = APIRouter(prefix="/console")
 
@@ -29,24 +28,10 @@ Text = Annotated[str, Form(max_length=1000)]
 
 def _form_context(db: Session, planner: Planner) -> dict:
     workshops = service.my_workshops(db=db, planner=planner)
-    ids = [w.id for w in workshops]
-    records = (
-        list(
-            db.scalars(
-                select(AssessmentRecord)
-                .where(
-                    AssessmentRecord.workshop_id.in_(ids),
-                    AssessmentRecord.finalised_at.is_not(None),
-                )
-                .order_by(AssessmentRecord.workshop_id, AssessmentRecord.version)
-            )
-        )
-        if ids
-        else []
-    )
+    records = service.finalised_records_of(db=db, workshops=workshops)
     titles = {w.id: w.title for w in workshops}
     return {
-        "communities": list(db.scalars(select(Community).order_by(Community.name))),
+        "communities": communities.all_communities(db=db),
         "functions": WORK_FUNCTIONS,
         "evidence": [(f"w:{w.id}", f"{w.date.isoformat()} {w.title}") for w in workshops]
         + [
@@ -69,7 +54,7 @@ def service_log(
         "entries": entries,
         "year": year,
         "years": sorted({e.date.year for e in all_entries} | {date.today().year}, reverse=True),
-        "names": dict(db.execute(select(Community.id, Community.name)).all()),
+        "names": communities.community_names(db=db),
         "base_points": rules["base_points"],
         "rules_source": yearly.rules_source(db=db, planner=planner),
         "total_hours": sum(e.hours for e in entries),
@@ -211,7 +196,7 @@ def _rules_form() -> type[BaseModel]:
     names = [
         *(f"base_points.{wf}" for wf in WORK_FUNCTIONS),
         *(f"capability.{title}" for title in TITLES),
-        *(f"satisfied.{rating}" for rating in ("satisfied", "basic", "unsatisfied")),
+        *(f"satisfied.{rating}" for rating in SATISFACTION_RATINGS),
         *(f"band{i}.{part}" for i in range(3) for part in ("lowest", "coefficient")),
         "no_ratings_coefficient",
         "cumulative_percent",

@@ -9,11 +9,10 @@ from typing import Annotated
 import segno
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
 from workshop.ballots.cards import looks_like_card
-from workshop.communities.models import Community
+from workshop.communities.service import all_communities
 from workshop.deps import (
     PARTICIPANT_COOKIE,
     CodeWorkshop,
@@ -65,10 +64,9 @@ def _stats(db: DbSession, workshop: Workshop) -> dict:
 
 @console.get("")
 def console_home(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
-    communities = list(db.scalars(select(Community).order_by(Community.name)))
     context = {
         "planner": planner,
-        "communities": communities,
+        "communities": all_communities(db=db),
         "workshops": service.workshops_of(db=db, planner=planner),
         "default_groups": "\n".join(service.DEFAULT_GROUPS),
         "today": date.today().isoformat(),
