@@ -1,6 +1,6 @@
 """Mutation testing of the formulas: does some test fail when the code is subtly wrong?
 
-    python -m benchmarks.mutation [--module points] [--limit N] [--survivors]
+    python -m benchmarks.mutation [--module points] [--limit N]
 
 A small AST mutator (mutmut and cosmic-ray restart Python per mutant; on this laptop that
 is ~15 s each). Every mutation point inside a function body (an operator swapped, a
@@ -227,6 +227,8 @@ def run(module: str, tests: list[str], limit: int | None) -> tuple[int, list[Mut
         try:
             if _run_tests(tests):
                 survivors.append(mutant)
+                path = module.replace(".", "/") + ".py"  # as found: a long run shows progress
+                print(f"  survived {path}:{mutant.line} {mutant.function}: {mutant.change}")
         finally:
             live.__code__ = original
     return len(mutants), survivors, time.perf_counter() - started
@@ -236,7 +238,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--module", help="only modules whose name contains this")
     parser.add_argument("--limit", type=int, help="at most N mutants per module")
-    parser.add_argument("--survivors", action="store_true", help="list every survivor")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     total_survivors = 0
@@ -250,10 +251,6 @@ def main() -> None:
             f"{len(survivors)} survived ({seconds:.0f} s)",
             flush=True,
         )
-        if args.survivors:
-            path = module.replace(".", "/") + ".py"
-            for m in survivors:
-                print(f"  survived {path}:{m.line} {m.function}: {m.change}", flush=True)
     print(f"surviving mutants: {total_survivors}")
 
 
