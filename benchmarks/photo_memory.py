@@ -6,7 +6,7 @@ Starts `workshop serve` (SQLite) with the demo workshop in the asset-mapping sta
 tablets each pin an asset with a side×side PNG (6200² = 38.4 megapixels, under the
 40-megapixel cap; mode L compresses to ~37 KB, as the issue's file did) at the same
 instant. Prints the answers and the server's resident memory before and its peak
-(VmHWM) after. Target (DESIGN.md §7): peak under 600 MB with 8 uploads at once.
+(VmHWM) after. Target (issue 14): peak under 600 MB with 8 uploads at once.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ PostgreSQL database: its public schema is recreated) and --workers, the streams 
 over the worker processes and events cross them by LISTEN/NOTIFY. 300 tablets join and
 open their SSE streams, the projector (a logged-in planner) opens its own; then votes are
 cast one at a time, and the time from sending the vote to each stream's `tally` event is
-recorded. Target (DESIGN.md §7): p95 under 500 ms at the projector with 300 tablets.
+recorded. Target (docs/domain.md#targets): p95 under 500 ms at the projector with 300 tablets.
 """
 
 from __future__ import annotations

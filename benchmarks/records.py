@@ -19,20 +19,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from tests.factories import PASSWORD, demo_centre, make_planner, make_workshop  # noqa: E402
-from workshop.app import create_app  # noqa: E402
-from workshop.assessments import versions  # noqa: E402
-from workshop.assessments.service import build_content, latest_record  # noqa: E402
-from workshop.assets.models import Asset  # noqa: E402
-from workshop.config import Settings  # noqa: E402
-from workshop.proposals.models import Proposal, Vote  # noqa: E402
-from workshop.proposals.service import current_round  # noqa: E402
-from workshop.service_log.models import ServiceLogEntry  # noqa: E402
-from workshop.service_log.yearly import year_summary  # noqa: E402
-from workshop.workshops.models import Participant  # noqa: E402
-from workshop.workshops.stages import advance_stage  # noqa: E402
+from tests.factories import PASSWORD, demo_centre, make_planner, make_workshop
+from workshop.app import create_app
+from workshop.assessments import versions
+from workshop.assessments.service import build_content, latest_record
+from workshop.assets.models import Asset
+from workshop.config import Settings
+from workshop.proposals.models import Proposal, Vote
+from workshop.proposals.service import current_round
+from workshop.service_log.models import ServiceLogEntry
+from workshop.service_log.yearly import year_summary
+from workshop.workshops.models import Participant
+from workshop.workshops.stages import advance_stage
 
 
 def timed(label: str, fn, repeat: int = 3):  # type: ignore[no-untyped-def]

@@ -8,7 +8,8 @@ recreated (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/workshop_bench). Wi
 --database-url it runs on a fresh SQLite file with one process, for comparison.
 Every tablet joins, then supports each of the proposals once. Prints throughput, latency
 percentiles, errors, and checks stored votes against acknowledged ones. Target
-(DESIGN.md §7): 300 tablets × 10 votes within 60 s, 0 errors, 0 lost or doubled, p95 < 150 ms.
+(docs/domain.md#targets): 300 tablets × 10 votes within 60 s, 0 errors, 0 lost or
+doubled, p95 < 150 ms.
 """
 
 from __future__ import annotations

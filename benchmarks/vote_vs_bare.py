@@ -6,7 +6,7 @@ Both servers run as one uvicorn process on SQLite, one after the other, driven b
 same client threads (keep-alive httpx clients, form posts). The workshop's vote does what
 a real vote does: CSRF and Origin checks, the participant cookie, the stage and round
 checks, the unique vote row with its audit, the commit and the live event. Target
-(DESIGN.md §7): the vote path's throughput is at least half the bare endpoint's.
+(docs/domain.md#targets): the vote path's throughput is at least half the bare endpoint's.
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@
     show("online");
     var pending = queue;
     queue = [];
+    delete document.body.dataset.queued;
     if (!pending.length) { return; }
     document.body.dataset.resending = "1";
     Promise.all(pending.map(resend)).then(done, done);
@@ -106,6 +107,7 @@
     queue = queue.filter(function (item) { return item.elt !== d.elt; });
     queue.push({ elt: d.elt, verb: verb, path: config.path, values: values, target: target,
       swap: d.elt.getAttribute("hx-swap") || undefined });
+    document.body.dataset.queued = String(queue.length); // how many wait (tests read it)
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;

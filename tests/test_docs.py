@@ -24,3 +24,44 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     assert commands[1] in ci
     for command in commands:
         assert (ROOT / re.search(r"scripts/\S+", command).group(0)).exists()
+
+
+DOC_REF = re.compile(r"(?<![\w/.])((?:docs/)[\w./-]+\.md)(?:#([\w-]+))?")
+OUTSIDE = re.compile(r"\.\./shared/|DESIGN\.md")  # the team's notes, not in a clone
+SCANNED = ("workshop", "tests", "benchmarks", "scripts", "docs", "templates")
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub-style heading anchors: lower case, punctuation dropped, spaces to dashes."""
+    headings = re.findall(r"^#{1,6}\s+(.+?)\s*$", markdown, flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def _referring_files() -> list[Path]:
+    files = [ROOT / "README.md"]
+    for folder in SCANNED:
+        files += [
+            p
+            for p in (ROOT / folder).rglob("*")
+            if p.suffix in (".py", ".md", ".html", ".sh") and p.is_file()
+        ]
+    return files
+
+
+def test_every_document_reference_resolves():
+    """A `docs/…md#section` reference in code, tests, templates or docs names a file and
+    a heading that exist; nothing cites documents outside the repository."""
+    checked = 0
+    for path in _referring_files():
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(ROOT)
+        assert not OUTSIDE.search(text) or path == Path(__file__), where
+        for doc, anchor in DOC_REF.findall(text):
+            target = ROOT / doc
+            assert target.is_file(), f"{where}: {doc}"
+            if anchor:
+                assert anchor in _anchors(target.read_text(encoding="utf-8")), (
+                    f"{where}: {doc}#{anchor}"
+                )
+            checked += 1
+    assert checked >= 10

@@ -108,7 +108,7 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_demo(db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def load_demo(db) -> tuple[str, str]:
     """Load the fictional demo community, planner and workshop; return (code, title).
 
     The community also gets a finished meeting (workshop.demo, maps/demo/meeting.json),

@@ -115,9 +115,10 @@ def check_asset_geometry(raw: object, boundary: BaseGeometry | None) -> CheckedG
     """
     data = _load_json(raw)
     if data.get("type") == "Feature":
-        data = data.get("geometry")
-        if not isinstance(data, dict):
+        geometry = data.get("geometry")
+        if not isinstance(geometry, dict):
             raise Invalid("geo.not_geojson")
+        data = geometry
     kind = data.get("type")
     if not isinstance(kind, str) or "coordinates" not in data:
         raise Invalid("geo.not_geojson")

@@ -150,10 +150,6 @@ def t(key: str, locale: str | None = None, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
-def has_label(kind: str, value: str) -> bool:
-    return f"label.{kind}.{value}" in MESSAGES[DEFAULT_LOCALE]
-
-
 def label(kind: str, value: str, locale: str | None = None) -> str:
     """Name a domain value (`label("asset_class", "ecological")`); the value if unknown."""
     key = f"label.{kind}.{value}"

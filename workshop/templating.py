@@ -18,6 +18,7 @@ from workshop.assets.service import ASSET_CLASSES
 from workshop.config import TEMPLATES_DIR, get_settings
 from workshop.i18n import LOCALES, babel_name, get_locale, label, t
 from workshop.outcome import passed_label, percent, rule_sentences, verdict_label
+from workshop.workshops.service import SATISFACTION_RATINGS
 
 # Times are stored in UTC; people read them in China time (one zone, no DST).
 DISPLAY_TZ = timezone(timedelta(hours=8))
@@ -129,6 +130,7 @@ templates.env.globals.update(
     passed_label=passed_label,
     rule_sentences=rule_sentences,
     asset_colours={key: c.colour for key, c in ASSET_CLASSES.items()},
+    satisfaction_ratings=SATISFACTION_RATINGS,
 )
 templates.env.filters.update(
     date=format_date_filter,

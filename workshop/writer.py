@@ -400,7 +400,7 @@ class Checkpointer:
                 raw.cursor().execute(f"PRAGMA wal_checkpoint({mode})")
             finally:
                 raw.close()
-        except Exception:  # noqa: BLE001 - a missed checkpoint is retried after the next commit
+        except Exception:
             log.warning("WAL checkpoint failed", exc_info=True)
 
     def stop(self) -> None:

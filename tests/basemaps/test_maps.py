@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import folium
 import pytest
-from shapely.geometry import shape
 
 from workshop.basemaps.gcj02 import wgs84_to_gcj02
 from workshop.communities.models import Community
@@ -26,6 +25,13 @@ def layers(m: folium.Map, kind: type) -> list:
 
 def geojson(m: folium.Map, name: str) -> dict:
     return next(c.data for c in layers(m, folium.GeoJson) if c.layer_name == name)
+
+
+def flat(coordinates: list) -> list[list[float]]:
+    """Every (lon, lat) of a GeoJSON coordinates array, in order."""
+    if coordinates and isinstance(coordinates[0], (int, float)):
+        return [list(coordinates)]
+    return [point for part in coordinates for point in flat(part)]
 
 
 def drawn_boundary(m: folium.Map) -> dict:
@@ -67,7 +73,20 @@ def test_gcj02_tiles_shift_what_the_server_draws():
     drawn = drawn_boundary(m)["coordinates"][0][0]
     stored = demo_boundary()["coordinates"][0][0]
     assert drawn == pytest.approx(list(wgs84_to_gcj02(*stored)), abs=1e-12)
-    # Base layers stay (they are what shows when the internet is gone), shifted too.
-    road = geojson(m, "road")["features"][0]["geometry"]["coordinates"][0]
-    assert shape(demo_boundary()).buffer(0.01).contains(shape(drawn_boundary(m)))
-    assert road[0] > 106  # still lon, lat
+    # Base layers stay (they are what shows when the internet is gone), shifted too:
+    # every vertex of every road, building, green and water, by the same transform.
+    stored_layers = community(None).base_layers["features"]
+    for kind in ("road", "building", "green", "water"):
+        stored = [f for f in stored_layers if f["properties"]["kind"] == kind]
+        shown = geojson(m, kind)["features"]
+        assert len(shown) == len(stored) > 0, kind
+        for before, after in zip(stored, shown, strict=True):
+            assert after["geometry"]["type"] == before["geometry"]["type"]
+            old, new = (
+                flat(before["geometry"]["coordinates"]),
+                flat(after["geometry"]["coordinates"]),
+            )
+            assert len(old) == len(new)
+            expected = [c for x, y in old for c in wgs84_to_gcj02(x, y)]
+            assert [c for point in new for c in point] == pytest.approx(expected, abs=1e-12)
+            assert all(p != q for p, q in zip(old, new, strict=True))  # really moved

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -32,9 +34,16 @@ def test_planner_draws_a_new_boundary(server, browser, shot, settings) -> None: 
     box = page.locator("#community-map").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     corners = [(-120, -80), (120, -80), (120, 80), (-120, 80)]
-    for dx, dy in corners:
-        page.mouse.click(cx + dx, cy + dy)
-        page.wait_for_timeout(150)
+    vertices = page.locator("#community-map .leaflet-editing-icon")
+    for n, (dx, dy) in enumerate(corners, start=1):
+        # leaflet.draw ignores a click for 50 ms after placing a corner: click again until
+        # the corner shows (a wait for the condition, not for a guessed time).
+        for _attempt in range(10):
+            page.mouse.click(cx + dx, cy + dy)
+            with contextlib.suppress(AssertionError):
+                expect(vertices).to_have_count(n, timeout=300)
+                break
+        expect(vertices).to_have_count(n)
     page.mouse.click(cx + corners[0][0], cy + corners[0][1])  # close the ring
     expect(page.locator("#boundary-input")).not_to_have_value("")
     shot(page, "community-edit-drawn")

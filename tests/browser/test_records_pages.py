@@ -18,7 +18,6 @@ from workshop.service_log import service as log
 
 from ..factories import make_planner
 from ..records.helpers import SAMPLE_SPATIAL, closed_workshop
-from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -73,9 +72,14 @@ def _arrange(url: str) -> tuple[int, int]:
     return ids
 
 
-def test_records_pages_look_right(server, browser, settings):
+def _open(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    assert page.url == url, (url, page.url)  # not redirected to the login or elsewhere
+
+
+def test_records_pages_show_reviews_entries_points_and_progress(server, browser, settings):
     ws_id, community_id = _arrange(settings.database_url)
-    ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page.goto(f"{server.base_url}/login")
     page.fill("input[name=username]", "demo")
@@ -83,31 +87,25 @@ def test_records_pages_look_right(server, browser, settings):
     page.click("button[type=submit]")
     page.wait_for_url("**/console")
 
-    page.goto(f"{server.base_url}/console/workshops/{ws_id}/assessment")
+    _open(page, f"{server.base_url}/console/workshops/{ws_id}/assessment")
     assert page.get_by_text("三师会商：居民意见与专业评审对照").is_visible()
     assert page.locator("tr.disagree").count() >= 1
     assert page.get_by_text("空间分析").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "records-assessment.png"), full_page=True)
 
-    page.goto(f"{server.base_url}/console/service-log")
+    _open(page, f"{server.base_url}/console/service-log")
     assert page.get_by_text("社区规划进校园讲座").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "records-service-log.png"), full_page=True)
 
-    page.goto(f"{server.base_url}/console/points?year=2026")
+    _open(page, f"{server.base_url}/console/points?year=2026")
     assert page.get_by_text("年度服务积分").first.is_visible()
-    page.screenshot(path=str(ARTIFACTS / "records-points.png"), full_page=True)
 
-    page.goto(f"{server.base_url}/console/communities/{community_id}")
+    _open(page, f"{server.base_url}/console/communities/{community_id}")
     assert page.get_by_text("委托设计单位出方案").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "records-community.png"), full_page=True)
 
-    page.goto(f"{server.base_url}/console/records")
+    _open(page, f"{server.base_url}/console/records")
     assert page.get_by_text("口袋公园议事会").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "records-overview.png"), full_page=True)
 
-    page.goto(f"{server.base_url}/console/workshops/{ws_id}")
+    _open(page, f"{server.base_url}/console/workshops/{ws_id}")
     page.wait_for_selector("#records-panel ul")
     assert page.locator("#records-panel").get_by_text("王工程").is_visible()
     assert page.locator("#records-panel").get_by_text("街道办批复").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "records-console-panel.png"), full_page=True)
     page.close()

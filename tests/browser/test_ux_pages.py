@@ -4,7 +4,6 @@ the projector's no-scroll layout and the tablet's reconnect behaviour."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,6 +174,13 @@ def check(page: Page, name: str, problems: list) -> None:
         problems.extend({"page": name, "untranslated": t} for t in untranslated(page))
 
 
+def _open(page: Page, url: str) -> None:
+    """Go to `url` and insist the page itself answered (no error page, no redirect)."""
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
+    assert page.url == url, (url, page.url)
+
+
 def _login(page: Page, base: str, lang: str = "zh-CN") -> None:
     ui = UI[lang]
     page.goto(_url(base, "/login", lang))
@@ -231,19 +237,22 @@ def test_main_pages_look_right_and_pass_axe(server, browser, lang):  # type: ign
         else:
             expect(console.locator("[data-stage-timer]")).to_have_attribute("data-stage", stage)
         check(console, f"{lang}-console-{stage}", problems)
-        projector.goto(_url(base, console_url.removeprefix(base) + "/projector", lang))
+        _open(projector, _url(base, console_url.removeprefix(base) + "/projector", lang))
+        expect(projector.locator(f'[hx-get*="seen={stage}"]')).to_have_count(1)
         check(projector, f"{lang}-projector-{stage}", problems)
         for size, page in tablets.items():
-            page.goto(_url(base, f"/w/{code}", lang))
+            _open(page, _url(base, f"/w/{code}", lang))
+            expect(page.locator(f'[hx-get*="seen={stage}"]')).to_have_count(1)
             if stage == "proposals" and size == "tablet":  # so voting has something to show
                 page.get_by_label(ui["proposal_title"]).fill("老茶馆门口增设休息座椅")
                 page.get_by_role("button", name=ui["submit_proposal"]).click()
                 expect(page.locator("#proposal-result")).to_contain_text(ui["submitted"])
             check(page, f"{lang}-{size}-{stage}", problems)
 
-    console.goto(_url(base, console_url.removeprefix(base) + "/assessment", lang))
+    _open(console, _url(base, console_url.removeprefix(base) + "/assessment", lang))
+    expect(console.locator("h1")).to_be_visible()
     check(console, f"{lang}-assessment", problems)
-    console.goto(_url(base, "/console/service-log", lang))
+    _open(console, _url(base, "/console/service-log", lang))
     check(console, f"{lang}-service-log", problems)
     # The demo's finished meeting (second on the list): its console and its final record.
     console.goto(_url(base, "/console", lang))
@@ -251,7 +260,7 @@ def test_main_pages_look_right_and_pass_axe(server, browser, lang):  # type: ign
     expect(console.locator(".stages li.current")).to_be_visible()
     finished = console.url.removeprefix(base).split("?")[0]
     check(console, f"{lang}-finished-console", problems)
-    console.goto(_url(base, finished + "/assessment", lang))
+    _open(console, _url(base, finished + "/assessment", lang))
     check(console, f"{lang}-finished-assessment", problems)
 
     # Large text and high contrast stay on across pages and are applied before paint.
@@ -329,11 +338,13 @@ def test_tablet_shows_offline_and_resends_a_vote_once(server, browser):  # type:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ux-tablet-offline.png"))
     page.get_by_role("button", name="支持").first.click()  # made while the laptop is down
-    time.sleep(1)  # let the failed request settle into the queue (not an assertion)
+    # The request failed to send and waits in the resend queue (not sent some other way).
+    expect(page.locator("body")).to_have_attribute("data-queued", "1", timeout=10000)
 
     server.start()
     expect(banner).to_have_class(re.compile("online"), timeout=20000)
     expect(page.get_by_text("已支持 ✓")).to_have_count(1, timeout=10000)
+    expect(page.locator("body")).not_to_have_attribute("data-queued", re.compile("."))
     expect(banner).not_to_have_class(re.compile("offline|online"), timeout=10000)
     assert server.cli("-c", CLOSE_AND_COUNT).split()[-1] == "1"
     ctx.close()

@@ -19,6 +19,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from workshop.live.broker import TOPICS
+
 from ..conftest import TEST_DATABASE_URL
 from ..serverproc import ServerProcess
 
@@ -160,8 +162,9 @@ def test_a_vote_on_one_process_reaches_a_stream_on_another(two_servers, settings
             )
         engine.dispose()
         _wait_listeners(url, 2)
-        stream.wait_for("stage")  # after a reconnect, every client re-fetches everything
-        time.sleep(0.3)
+        # After a reconnect, every client re-fetches everything: each topic, in order.
+        for topic in TOPICS:
+            stream.wait_for(topic)
         stream.drain()
         _support(voter, code, proposals[1], new_connection=False)
         stream.wait_for("tally")

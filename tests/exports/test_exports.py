@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import datetime, timedelta
 
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from shapely.geometry import LinearRing, shape
 
@@ -13,6 +14,8 @@ from tests.reports.seed import seed_workshop
 from workshop.accounts.models import Planner
 from workshop.assets.models import Asset
 from workshop.workshops.models import Participant
+
+from ..factories import PASSWORD, make_planner
 
 
 def _seeded(planner_client, database) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
@@ -143,12 +146,34 @@ def test_xlsx_sheets_and_anonymity(planner_client, database) -> None:  # type: i
 
 def test_exports_are_for_the_workshops_planners_only(client, planner_client, database) -> None:  # type: ignore[no-untyped-def]
     ws_id, _ = _seeded(planner_client, database)
+    exports = [
+        f"/console/workshops/{ws_id}/export/{name}"
+        for name in (
+            "assets.geojson",
+            "proposals.geojson",
+            "assets.csv",
+            "proposals.csv",
+            "votes.csv",
+            "workshop.xlsx",
+        )
+    ]
+    # Another planner, logged in: the workshop does not exist for them.
+    with database.unit_of_work() as db:
+        other = make_planner(db)
+    stranger = TestClient(client.app)
+    login = stranger.post("/login", data={"username": other.username, "password": PASSWORD})
+    assert login.status_code == 200
+    for url in exports:
+        response = stranger.get(url, follow_redirects=False)
+        assert response.status_code == 404, url
+        assert b"FeatureCollection" not in response.content and b"PK" not in response.content[:2]
+    # Nobody logged in: sent to the login page.
     planner_client.post("/logout")
-    response = client.get(
-        f"/console/workshops/{ws_id}/export/assets.geojson", follow_redirects=False
-    )
-    assert response.status_code in (303, 401, 403, 404)
-    assert b"FeatureCollection" not in response.content
+    for url in exports:
+        response = client.get(url, follow_redirects=False)
+        assert response.status_code == 303, url
+        assert response.headers["location"].startswith("/login"), url
+    assert planner_client is client  # the same client, now logged out
 
 
 def test_control_characters_do_not_break_xlsx_or_docx() -> None:

@@ -80,7 +80,7 @@ SAMPLE_SPATIAL = {
     "clusters": [{"asset_class": "social", "size": 4, "centroid": [106.55, 29.56]}],
     "complete_community": [
         {"facility": "kindergarten", "present": True, "asset_ids": [5]},
-        {"facility": "elderly_station", "present": False, "asset_ids": []},
+        {"facility": "elderly_service", "present": False, "asset_ids": []},
     ],
     "params": {},
 }

@@ -121,3 +121,70 @@ def test_rules_are_overridden_by_layers_and_defaults_stay_untouched():
         rules=rules,
     )
     assert b.total == pytest.approx(3.0 * 2.0 + 5.0)
+
+
+# --- edges the formula must get exactly right (each found by benchmarks/mutation.py) ----
+
+
+def test_a_star_is_earned_at_exactly_its_threshold():
+    # junior (1.0) × 5 assessments (2 each) = 10 points × 1.0 (no ratings) = the 1★ floor.
+    exactly = service_points(
+        title="junior", activities=["assessment"] * 5, satisfied=0, rated=0, previous_points=None
+    )
+    assert (exactly.total, exactly.stars, exactly.education_hours) == (10.0, 1, 8.0)
+    below = service_points(
+        title="junior",
+        activities=["assessment"] * 4 + ["communication"],
+        satisfied=0,
+        rated=0,
+        previous_points=9.9,
+    )
+    assert below.total == pytest.approx(9.99) and below.stars == 0
+
+
+def test_a_band_is_reached_by_its_per_mille_not_by_rounding_up():
+    # 899 of 1,000 satisfied is 89.9 %: the 80 % band (0.9), not the 90 % band (1.0).
+    b = service_points(
+        title="junior", activities=["assessment"], satisfied=899, rated=1000, previous_points=None
+    )
+    assert (b.satisfaction_coefficient, b.total) == (0.9, 1.8)
+    b = service_points(
+        title="junior", activities=["assessment"], satisfied=900, rated=1000, previous_points=None
+    )
+    assert (b.satisfaction_coefficient, b.total) == (1.0, 2.0)
+
+
+def test_points_are_rounded_to_four_decimals():
+    rules = merge_rules({"base_points": {"communication": 0.123456}})
+    b = service_points(
+        title="junior",
+        activities=["communication"],
+        satisfied=0,
+        rated=0,
+        previous_points=1.234567,
+        rules=rules,
+    )
+    assert b.activity_points == 0.1235  # 0.123456
+    assert b.cumulative_points == 0.1235  # 10 % of 1.234567
+    assert b.total == 0.2469  # 0.123456 + 0.1234567 = 0.2469127
+
+
+def test_an_unknown_title_counts_once_and_an_unknown_work_function_earns_nothing():
+    b = service_points(
+        title="emeritus",
+        activities=["assessment", "lecture"],
+        satisfied=0,
+        rated=0,
+        previous_points=None,
+    )
+    assert [(x.work_function, x.base_points, x.capability) for x in b.lines] == [
+        ("assessment", 2.0, 1.0),
+        ("lecture", 0.0, 1.0),
+    ]
+    assert b.total == 2.0
+
+
+def test_a_layer_replaces_a_list_setting_whole_whatever_its_shape():
+    assert merge_rules({"stars": {"gold": 100}})["stars"] == {"gold": 100}
+    assert merge_rules({"stars": [[5, 1]]})["stars"] == [[5, 1]]
+    assert merge_rules({"capability": {"junior": 1.1}})["capability"]["senior"] == 1.8

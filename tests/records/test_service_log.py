@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -85,6 +85,9 @@ def test_year_summary_by_hand(db):
     # → band 0.9 → 4.86; carried over 10 % of 1.8 = 0.18; special 10 → 15.04 → 1 star.
     lead = make_planner(db, title="senior")
     workshop, _ = closed_workshop(db, planner=lead)
+    # The meeting ran 2 h 40 min → 3 h in the log (rounded up to half hours).
+    workshop.opened_at = datetime(2026, 5, 1, 1, 0, tzinfo=UTC)
+    workshop.closed_at = workshop.opened_at + timedelta(hours=2, minutes=40)
     versions.finalise(db=db, workshop=workshop, planner=lead)
     cid = workshop.community_id
     service.add_entry(db=db, planner=lead, form=_form(cid, on="2025-03-01",
@@ -102,7 +105,7 @@ def test_year_summary_by_hand(db):
     assert b.special_points == 10
     assert b.total == pytest.approx(15.04)
     assert (b.stars, b.education_hours) == (1, 8.0)
-    assert s.hours == pytest.approx(2 + service.meeting_hours(workshop))
+    assert s.hours == pytest.approx(2 + 3)  # the hand entries' 2 h and the meeting's 3 h
     empty = yearly.year_summary(db=db, planner=lead, year=2027).breakdown
     assert empty.lines == [] and empty.total == pytest.approx(15.04 * 0.1)
 

@@ -22,7 +22,9 @@ def test_spatial_section_renders_from_the_analysis_shape(planner_client, databas
     assert "步行范围内覆盖不足一半社区面积的：生态资产" in text
     assert "黄葛古树 / 黄桷古树" in text and "相距 12 米" in text
     assert "社会资产：4 处" in text
-    assert "有 ·" in text and "缺 ·" in text  # facility names are labelled by the analysis area
+    # Facility names are labelled by the analysis area, never shown as their keys.
+    assert "有 · 幼儿园" in text and "缺 · 养老服务站（老年服务）" in text
+    assert "elderly_service" not in text and "kindergarten" not in text
 
 
 def test_no_spatial_section_without_findings(planner_client, database):

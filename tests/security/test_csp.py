@@ -90,3 +90,60 @@ def test_templates_have_no_inline_handlers_javascript_urls_or_unnonced_scripts()
         assert "javascript:" not in source.lower(), name
         for attrs in SCRIPT_TAG.findall(source):
             assert "src=" in attrs or 'nonce="{{ csp_nonce }}"' in attrs, (name, attrs)
+
+
+def test_a_community_with_online_tiles_lets_its_map_pages_load_them(planner_client, database):
+    from fastapi.testclient import TestClient
+
+    from ..factories import make_community
+
+    url = "https://t{s}.tiles.example.cn/img/{z}/{x}/{y}.png"
+    with database.unit_of_work() as s:
+        online = make_community(s, base_map={"kind": "xyz", "url": url})
+        planner = s.merge(planner_client.planner)
+        ws = make_workshop(s, planner=planner, community=online, stage="welcome")
+        plain = make_workshop(s, planner=planner, stage="mapping")
+        wid, code, plain_id, plain_code = ws.id, ws.join_code, plain.id, plain.join_code
+    tablet, plain_tablet = TestClient(planner_client.app), TestClient(planner_client.app)
+    join(tablet, code)
+    join(plain_tablet, plain_code)
+    pages = {
+        "projector": planner_client.get(f"/console/workshops/{wid}/projector"),
+        "analysis": planner_client.get(f"/console/workshops/{wid}/analysis"),
+        # Still at the welcome: the map arrives later by an htmx swap into this document.
+        "tablet": tablet.get(f"/w/{code}"),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        policy = response.headers["content-security-policy"]
+        assert "img-src 'self' data: blob: https://*.tiles.example.cn;" in policy, name
+        assert policy == content_security_policy(_nonce(response), ["https://*.tiles.example.cn"])
+    # The tile URL itself is on the projector's map, so the browser will ask that host.
+    assert "tiles.example.cn/img/{z}/{x}/{y}.png" in pages["projector"].text
+    # A community without online tiles, and every other page, keep images to this server.
+    for response in (
+        planner_client.get(f"/console/workshops/{plain_id}/projector"),
+        plain_tablet.get(f"/w/{plain_code}"),
+        planner_client.get(f"/console/workshops/{wid}"),
+    ):
+        assert "img-src 'self' data: blob:;" in response.headers["content-security-policy"]
+
+
+def test_only_a_plain_host_from_the_tile_url_reaches_the_policy():
+    from workshop.basemaps.config import BaseMap, tile_origin
+
+    def origin(url: str) -> str | None:
+        return tile_origin(BaseMap(kind="xyz", url=url))
+
+    assert origin("https://tiles.example.cn/{z}/{x}/{y}.png") == "https://tiles.example.cn"
+    assert origin("http://10.0.0.5:8080/{z}/{x}/{y}.png") == "http://10.0.0.5:8080"
+    assert origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    assert origin("https://webrd0{s}.is.autonavi.com/x={x}&y={y}&z={z}") == (
+        "https://*.is.autonavi.com"
+    )
+    # A host that would smuggle another directive or source into the header is dropped.
+    assert origin("https://a.cn;script-src:*/{z}/{x}/{y}") is None
+    assert origin("https://{s}/{z}/{x}/{y}") is None
+    assert origin("https://a.{s}.cn/{z}/{x}/{y}") is None
+    assert tile_origin(BaseMap(kind="tiles", pack="demo")) is None
+    assert tile_origin(BaseMap()) is None

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from workshop.proposals.service import submit_proposal
+from workshop.ratelimit import JOIN_CODES
 from workshop.security import csrf_token_for
 from workshop.workshops.stages import advance_stage
 
@@ -67,6 +68,9 @@ def test_no_server_errors_and_every_refusal_says_why(fuzz_schema, visitor):  # t
 
 
 def _check(case, visitor) -> None:  # type: ignore[no-untyped-def]
+    # Wrong card codes (/c/{code}) count as failed guesses from this client; 20 of them
+    # would answer every later /w/{code} request 429 before its route read the body.
+    JOIN_CODES.reset()
     # Real ids, so requests get past "not found" into the routes' own checks.
     for name, value in visitor["ids"].items():
         if case.path_parameters and name in case.path_parameters:
@@ -91,3 +95,55 @@ def _check(case, visitor) -> None:  # type: ignore[no-untyped-def]
     assert content_type.startswith("application/json"), f"{where}: {response.text[:300]}"
     detail = response.json().get("detail")
     assert isinstance(detail, str) and detail.strip(), f"{where}: {response.text[:300]}"
+
+
+# Actions that take nothing but the CSRF token (a button in a form): no body to declare.
+BODILESS = {
+    "/logout",
+    "/console/workshops/{workshop_id}/erase-personal-data",
+    "/w/{code}/next-person",
+    "/w/{code}/assets/{asset_id}/delete",
+    "/w/{code}/assets/{asset_id}/support",
+    "/w/{code}/assets/{asset_id}/support/withdraw",
+    "/w/{code}/proposals/{proposal_id}/withdraw",
+    "/console/workshops/{workshop_id}/rounds/close",
+    "/console/workshops/{workshop_id}/assessment/finalise",
+    "/console/workshops/{workshop_id}/assessment/regenerate",
+    "/console/service-log/{entry_id}/delete",
+    "/console/points/rules/reset",
+    "/console/workshops/{workshop_id}/cards/{card_id}/cancel",
+    # issue 15: a button each, the row named by the path
+    "/console/admin/accounts/{account_id}/disable",
+    "/console/admin/accounts/{account_id}/enable",
+    "/console/bundles/keys/{key_id}/revoke",
+    "/console/office/agreements/{agreement_id}/end",
+    "/console/office/entries/{entry_id}/confirm",
+    "/console/organisation/invitations/{invitation_id}/accept",
+    "/console/sessions/{session_id}/end",
+    # The asset import reads its multipart form by hand (its fields depend on the file's
+    # layers); not yet declared, so the fuzz test does not reach it (closing note, issue 20).
+    "/console/workshops/{workshop_id}/assets/import",
+    "/console/workshops/{workshop_id}/assets/import/{token}",
+}
+
+
+def test_every_post_declares_its_body_or_is_listed_as_bodiless(app):  # type: ignore[no-untyped-def]
+    """A body the schema does not declare is a body the fuzz test never sends."""
+    paths = app.openapi()["paths"]
+    posts = {path: ops["post"] for path, ops in paths.items() if "post" in ops}
+    undeclared = {path for path, op in posts.items() if "requestBody" not in op}
+    assert undeclared == BODILESS
+
+    # The routes that read their body by hand declare what they read.
+    def fields(path: str, kind: str) -> set[str]:
+        return set(posts[path]["requestBody"]["content"][kind]["schema"]["properties"])
+
+    assert {"asset_class", "name", "geometry", "lon", "lat", "photo"} <= fields(
+        "/w/{code}/assets", "multipart/form-data"
+    )
+    assert "geometry" in fields("/w/{code}/assets/{asset_id}", "application/json")
+    community = fields("/console/communities/new", "multipart/form-data")
+    assert {"name", "boundary", "boundary_file", "layers_file", "replace_layers"} <= community
+    assert community == fields("/console/communities/{community_id}/edit", "multipart/form-data")
+    rules = fields("/console/points/rules", "application/x-www-form-urlencoded")
+    assert {"base_points.assessment", "capability.senior", "band0.lowest", "scope"} <= rules

@@ -41,8 +41,23 @@ def test_support_sent_twice_is_one_vote(client, database):
 
 
 def test_agree_choice_sent_twice_is_one_vote(client, database):
+    from workshop.proposals.rounds import close_round, start_round
+    from workshop.workshops.models import Workshop
+
     code, pid = _voting(database)
+    with database.unit_of_work() as s:
+        ws = s.scalars(select(Workshop).where(Workshop.join_code == code)).one()
+        close_round(db=s, workshop=ws)
+        start_round(db=s, workshop=ws, method="agree")
     join(client, code)
     for _ in range(2):
-        client.post(f"/w/{code}/proposals/{pid}/vote", data={"choice": "agree"})
-    assert _values(database, pid) == [1]
+        response = client.post(
+            f"/w/{code}/proposals/{pid}/vote",
+            data={"choice": "agree"},
+            headers={"HX-Request": "true"},
+        )
+        # Both answers show the choice made (the resend is not refused or shown as new).
+        assert response.status_code == 200 and "已保存" in response.text
+        assert 'class="vote-control method-agree"' in response.text
+        assert response.text.index('aria-pressed="true"') > response.text.index('value="agree"')
+    assert _values(database, pid) == [1]  # agree, once (disagree would be -1)

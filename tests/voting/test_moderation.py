@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from workshop.errors import Conflict, Forbidden, Invalid
 from workshop.proposals import service
-from workshop.proposals.models import ModerationEvent, ProposalAsset
+from workshop.proposals.models import ModerationEvent, ProposalAsset, Vote
 from workshop.workshops.stages import advance_stage
 
 from ..factories import demo_centre, make_participant, make_workshop
@@ -104,7 +104,12 @@ def test_merge_counts_a_supporter_of_both_duplicates_once(db):
     # a ∪ b supporters: both, only_a, only_b = 3 people (not 2 + 2 = 4).
     assert [(r.title, r.supporters) for r in rows] == [("夜间照明", 3), ("休息座椅", 1)]
     assert voters == 3 and rows[0].support_share == 1.0
-    # The votes themselves are untouched: 5 rows, each stored once.
+    # The votes themselves are untouched: 5 rows, each stored once, still on their proposal.
+    stored = sorted((v.participant_id, v.proposal_id, v.value) for v in db.scalars(select(Vote)))
+    assert stored == sorted(
+        [(both.id, a.id, 1), (both.id, b.id, 1), (only_a.id, a.id, 1)]
+        + [(only_b.id, b.id, 1), (only_b.id, c.id, 1)]
+    )
     assert db.scalar(select(ModerationEvent.action)) == "merge"
 
 

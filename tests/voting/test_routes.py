@@ -14,7 +14,7 @@ from workshop.proposals.rules import rules_of
 from workshop.workshops.models import Workshop
 
 from ..factories import make_workshop
-from ..web.helpers import join, text_of
+from ..web.helpers import ancestor_ids, join, text_of
 
 HX = {"HX-Request": "true"}
 
@@ -362,8 +362,12 @@ def test_the_edit_form_opens_outside_the_live_panel(planner_client, database):
     ws_id, _code, (a, *_rest) = _voting(database, planner_client.planner)
     base = f"/console/workshops/{ws_id}"
     console = planner_client.get(base).text
-    assert console.index('id="voting-panel"') < console.index('id="proposal-edit"')
+    # The form's box is on the page but not inside the panel that live events re-render.
+    enclosing = ancestor_ids(console, "proposal-edit")
+    assert enclosing is not None and "voting-panel" not in enclosing
+    assert ancestor_ids(console, "voting-panel") is not None
     panel = planner_client.get(f"{base}/voting/_panel").text
-    assert f'hx-get="{base}/proposals/{a}/_edit"' in panel and 'name="title"' not in panel
+    button = f'hx-get="{base}/proposals/{a}/_edit" hx-target="#proposal-edit"'
+    assert button in panel and 'name="title"' not in panel
     form = planner_client.get(f"{base}/proposals/{a}/_edit").text
     assert 'value="增设休息座椅"' in form and f'hx-post="{base}/proposals/{a}/edit"' in form

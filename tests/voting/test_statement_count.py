@@ -1,5 +1,6 @@
 """How many SQL statements one tablet vote costs (a count, not a time): the vote path is
-the hot path of a workshop (DESIGN.md §7), so a change that adds queries must say so here."""
+the hot path of a workshop (docs/domain.md#targets), so a change that adds queries must
+say so here."""
 
 from __future__ import annotations
 

@@ -204,3 +204,24 @@ def test_rules_are_stored_per_workshop_and_bad_values_store_nothing(db):
     with pytest.raises(Invalid, match="voting.unknown_basis"):
         service.save_rules(db=db, workshop=ws, rules=bad)
     assert service.rules_of(db=db, workshop=ws) == wanted
+
+
+def test_each_method_allows_exactly_its_values():
+    """Approval 0/1, agree −1/0/1, dots 0…k; more dots than k is its own refusal."""
+    from workshop.errors import Conflict, Invalid
+    from workshop.proposals.models import VotingRound
+    from workshop.proposals.voting import _check_value
+
+    allowed = {"approval": {0, 1}, "agree": {-1, 0, 1}, "dots": {0, 1, 2, 3}}
+    for method, values in allowed.items():
+        voting_round = VotingRound(method=method, dots_total=5, dots_per_proposal=3)
+        for value in range(-3, 6):
+            if value in values:
+                _check_value(voting_round, value)
+                continue
+            refusal = Conflict if method == "dots" and value > 3 else Invalid
+            with pytest.raises(refusal) as caught:
+                _check_value(voting_round, value)
+            assert type(caught.value) is refusal, (method, value)
+            if refusal is Conflict:
+                assert caught.value.key == "vote.k_exceeded" and caught.value.params == {"k": 3}

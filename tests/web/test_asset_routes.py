@@ -469,7 +469,10 @@ def test_plus_one_is_withdrawn_by_its_giver_only_and_the_maps_hear_of_it(
     events.clear()
     taken = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)
     assert taken.json() == {"asset": asset_id, "supports": 0, "supported": False}
-    assert [topic for _w, topic in events] == ["assets"]  # tablets and projector refresh
+    assert [topic for _w, topic in events] == ["assets"]
+    # ...the topic the maps re-fetch their feed on (tablet here, projector alike).
+    page = giver.get(f"/w/{code}").text
+    assert f'hx-get="/w/{code}/assets.geojson" hx-trigger="load, sse:assets"' in page
     mine = giver.get(f"/w/{code}/assets.geojson").json()["features"][0]["properties"]
     assert (mine["supports"], mine["supported"]) == (0, False)
     again = giver.post(f"/w/{code}/assets/{asset_id}/support/withdraw", headers=JSON)

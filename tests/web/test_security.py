@@ -53,12 +53,26 @@ def test_session_and_participant_cookies_are_httponly_and_lax(client, database):
         assert cookie.startswith(name) and "httponly" in cookie and "samesite=lax" in cookie
 
 
-def test_guessing_join_codes_is_slowed_down_but_the_right_code_still_works_later(client):
+def test_guessing_join_codes_is_slowed_down_but_the_right_code_still_works_later(client, database):
+    from workshop import ratelimit
+
+    from ..factories import make_workshop
+
+    with database.unit_of_work() as s:
+        code = make_workshop(s).join_code
     for i in range(20):
         assert client.post("/join", data={"code": f"ZZZZ{i:02d}"}).status_code == 404
     blocked = client.post("/join", data={"code": "ZZZZZZ"})
     assert blocked.status_code == 429 and "秒后再试" in blocked.text
     assert client.get("/j/ZZZZZZ").status_code == 429
+    # While blocked, even the right code waits (guessing must not find it by luck).
+    assert client.post("/join", data={"code": code}, follow_redirects=False).status_code == 429
+    # A minute later (every recorded failure is now older than the window), it gets in.
+    limiter = ratelimit.JOIN_CODES._memory  # SQLite: counted in this process
+    for stamps in limiter._failures.values():
+        stamps.extend([t - limiter.window - 1 for t in [stamps.popleft() for _ in list(stamps)]])
+    joined = client.post("/join", data={"code": code}, follow_redirects=False)
+    assert joined.status_code == 303 and joined.headers["location"] == f"/j/{code}"
 
 
 def test_repeated_wrong_passwords_are_refused_for_a_while(client, database):

@@ -1,4 +1,6 @@
-"""Complete-community check (完整社区, DESIGN.md §4): which expected facilities are mapped.
+"""Complete-community check (完整社区): which expected facilities are mapped.
+
+Definition: docs/domain.md#complete-community.
 
 A facility is present when a *social* asset names it: its subtype is one of the
 facility's subtype keys, or its name or description contains one of its keywords

@@ -58,7 +58,7 @@ class Frame:
         projection = geo.projection_for(boundary)
         wgs = np.array([shape(r.geometry) for r in records], dtype=object)
         # One vectorised transform for all assets: far faster than one call per asset.
-        metric = projection.to_metres(wgs) if len(wgs) else wgs  # type: ignore[arg-type]
+        metric = projection.to_metres(wgs) if len(wgs) else wgs
         return cls(projection, projection.to_metres(boundary), list(records), metric)
 
     @property

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import shapely
@@ -136,7 +137,7 @@ def clusters(
     included) lie within `eps_m`; a cluster is the core points reachable from each other
     through such neighbourhoods, plus the border points they reach. Largest first.
     """
-    out = []
+    out: list[dict[str, Any]] = []
     for cls in classes:
         idx = frame.indices_of_class(cls)
         if len(idx) < min_size:

@@ -11,7 +11,7 @@ from workshop.analysis import coverage, measures
 from workshop.analysis.service import analysis_with_names, gaps_feature_collection
 from workshop.assets.service import ASSET_CLASSES
 from workshop.deps import CurrentPlanner, DbSession, PlannerWorkshop
-from workshop.mapping.maps import community_map, embed
+from workshop.mapping.maps import allow_online_tiles, community_map, embed
 from workshop.templating import render
 
 router = APIRouter(prefix="/console/workshops/{workshop_id}/analysis")
@@ -36,6 +36,7 @@ def analysis_page(
         "cluster_min": measures.CLUSTER_MIN_SIZE,
         "map": embed(community_map(workshop.community)),
     }
+    allow_online_tiles(request, workshop.community)
     return render(request, "analysis/analysis.html", context)
 
 

@@ -330,7 +330,7 @@ def consensus_changes(previous: dict, fresh: dict) -> dict:
     }
 
 
-def _iso(value) -> str | None:  # type: ignore[no-untyped-def]
+def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import folium
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -52,7 +53,8 @@ async def upload(request: Request, workshop: PlannerWorkshop) -> Response:
     token = importing.store_upload(_folder(request), upload.filename, data)
     path = importing.upload_path(_folder(request), token)
     try:
-        importing.read_layers(path)  # a file that cannot be read is refused at once
+        # A file that cannot be read is refused at once; GDAL reads off the event loop.
+        await run_in_threadpool(importing.read_layers, path)
     except Invalid:
         path.unlink(missing_ok=True)
         raise
@@ -167,14 +169,16 @@ async def preview_or_import(
     request: Request, workshop: PlannerWorkshop, db: DbSession, token: str
 ) -> Response:
     path = importing.upload_path(_folder(request), token)
-    layers = importing.read_layers(path)
+    layers = await run_in_threadpool(importing.read_layers, path)  # off the event loop
     form = await request.form()
     mappings = _mappings(form, layers)
-    checked = importing.check_layers(workshop, layers, mappings)
+    checked = await run_in_threadpool(importing.check_layers, workshop, layers, mappings)
     if form.get("do_import") != "1":
         return _page(request, workshop, token, layers, mappings, checked)
     try:
-        count = importing.import_assets(db=db, workshop=workshop, checked=checked)
+        count = await run_in_threadpool(
+            lambda: importing.import_assets(db=db, workshop=workshop, checked=checked)
+        )
     except Invalid as exc:
         message = t(exc.key, **exc.params)
         return _page(request, workshop, token, layers, mappings, checked, status=422, error=message)

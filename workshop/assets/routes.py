@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from workshop.assets import photos, service
@@ -34,6 +35,7 @@ from workshop.deps import (
 )
 from workshop.errors import DomainError, Forbidden, Invalid
 from workshop.i18n import t
+from workshop.openapi import FORM, JSON, MULTIPART, request_body
 from workshop.templating import go_to, is_htmx, render
 from workshop.web import act, wants_json
 from workshop.workshops.models import Participant, Workshop
@@ -42,6 +44,31 @@ router = APIRouter()
 T = TypeVar("T")
 TEXT_LIMIT = 4000  # characters per text field before the service's own limits
 GEOMETRY_LIMIT = 400_000  # characters of GeoJSON text (2,000 vertices fit easily)
+
+
+class AssetBody(BaseModel):
+    """An asset as JSON: the geometry as GeoJSON, or `lon`/`lat` for a point."""
+
+    asset_class: str | None = Field(None, max_length=TEXT_LIMIT)
+    subtype: str | None = Field(None, max_length=TEXT_LIMIT)
+    name: str | None = Field(None, max_length=TEXT_LIMIT)
+    description: str | None = Field(None, max_length=TEXT_LIMIT)
+    geometry: dict[str, Any] | str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    photo_consent: bool = False
+    remove_photo: bool = False
+
+
+class AssetForm(AssetBody):
+    """The tablet's asset form: the geometry as GeoJSON text, an optional photo."""
+
+    geometry: str | None = Field(None, max_length=GEOMETRY_LIMIT)
+    photo: bytes | None = None
+
+
+# The body is read by asset_input() below (a form or JSON); declared for the schema.
+ASSET_BODY = request_body({MULTIPART: AssetForm, FORM: AssetForm, JSON: AssetBody})
 
 
 class AssetInput:
@@ -141,11 +168,11 @@ async def _parse_input(request: Request) -> AssetInput:
 Input = Annotated[AssetInput, Depends(asset_input)]
 
 
-def _tablet_photo_url(workshop: Workshop):  # type: ignore[no-untyped-def]
+def _tablet_photo_url(workshop: Workshop):
     return lambda a: f"/w/{workshop.join_code}/assets/{a.id}/photo"
 
 
-def _console_photo_url(workshop: Workshop):  # type: ignore[no-untyped-def]
+def _console_photo_url(workshop: Workshop):
     return lambda a: f"/console/workshops/{workshop.id}/assets/{a.id}/photo"
 
 
@@ -199,7 +226,7 @@ def _saved(
     )
 
 
-@router.post("/w/{code}/assets")
+@router.post("/w/{code}/assets", openapi_extra=ASSET_BODY)
 def add_asset(
     request: Request,
     body: Input,  # first: the body (and its photo) is ready before the unit of work opens
@@ -213,7 +240,7 @@ def add_asset(
     )  # fmt: skip
 
 
-@router.post("/w/{code}/assets/{asset_id}")
+@router.post("/w/{code}/assets/{asset_id}", openapi_extra=ASSET_BODY)
 def edit_asset(
     request: Request,
     body: Input,  # first: the body (and its photo) is ready before the unit of work opens

@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -282,7 +283,7 @@ def update_asset(
     return SavedAsset(asset, repaired)
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now():
     from workshop.db import utcnow
 
     return utcnow()
@@ -349,7 +350,7 @@ def withdraw_support(
             AssetSupport.asset_id == asset.id, AssetSupport.participant_id == participant.id
         )
     )
-    if not removed.rowcount:
+    if not cast("CursorResult[Any]", removed).rowcount:  # a DELETE's result is a cursor's
         raise Conflict("asset.not_supported")
     announce(db, workshop.id, "assets")
     return _support_count(db, asset.id)

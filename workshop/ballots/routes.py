@@ -144,7 +144,7 @@ def cards_sheet(request: Request, workshop: PlannerWorkshop, db: DbSession) -> R
 # --- tablet ------------------------------------------------------------------------
 
 
-def _card_page(request: Request, db: DbSession, code: str, error: DomainError | None = None):  # type: ignore[no-untyped-def]
+def _card_page(request: Request, db: DbSession, code: str, error: DomainError | None = None):
     """The card's start screen; with an error, the refusal (and, for a wrong group choice,
     the choice again)."""
     if error is not None and wants_json(request):
@@ -161,7 +161,7 @@ def _card_page(request: Request, db: DbSession, code: str, error: DomainError | 
     return render(request, "ballots/card.html", context, status_code=status)
 
 
-def _checked_card(request: Request, db: DbSession, code: str):  # type: ignore[no-untyped-def]
+def _checked_card(request: Request, db: DbSession, code: str):
     """Look the card up; unknown codes count against the device like join codes."""
     JOIN_CODES.check_in(request.app.state.db, join_key(request))
     try:

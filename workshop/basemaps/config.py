@@ -71,6 +71,32 @@ def parse_base_map(data: dict | None) -> BaseMap:
     )
 
 
+# A CSP host-source: a host (its leftmost label may be `*`) and an optional port.
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+_CSP_HOST = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*(:\d{{1,5}})?$")
+
+
+def tile_origin(base: BaseMap) -> str | None:
+    """Return the CSP source the online tiles load from (`https://*.example.cn`), or None.
+
+    A placeholder in the host (`{s}` subdomains: `t{s}.tianditu.gov.cn`) becomes a `*`
+    leftmost label, the only wildcard CSP allows; anything that is not a plain host is
+    refused rather than written into the header.
+    """
+    if base.kind != "xyz":
+        return None
+    scheme, _, rest = base.url.partition("://")
+    host = rest.split("/", 1)[0].lower()
+    if "{" in host:
+        label, dot, parent = host.partition(".")
+        if "{" in parent or not dot:
+            return None
+        host = f"*.{parent}"
+    if scheme not in ("http", "https") or not _CSP_HOST.match(host):
+        return None
+    return f"{scheme}://{host}"
+
+
 def base_map_of(setting: dict | None) -> BaseMap:
     """Return a stored setting for drawing; a broken one falls back to vector only."""
     try:

@@ -329,8 +329,8 @@ def read_signed_bundle(
     listed = manifest.get("members")
     if not isinstance(listed, dict) or set(listed) != set(contents):
         raise Invalid("bundle.checksum")
-    for name, blob in contents.items():
-        if _sha256(blob) != listed[name]:
+    for name, member in contents.items():
+        if _sha256(member) != listed[name]:
             raise Invalid("bundle.checksum")
     if not isinstance(manifest.get("workshop_uid"), str) or not manifest["workshop_uid"]:
         raise Invalid("bundle.no_manifest")
@@ -460,7 +460,7 @@ def _check_geometry(value: Any, *, allow_none: bool) -> None:
         ok = geom.is_valid and not geom.is_empty and shapely.get_num_coordinates(geom) > 0
         minx, miny, maxx, maxy = geom.bounds
         ok = ok and -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
-    except Exception:  # noqa: BLE001 - anything shapely refuses is invalid geometry
+    except Exception:
         ok = False
     if not ok:
         raise Invalid("bundle.bad_geometry")
@@ -543,7 +543,7 @@ def import_prepared(
         new_ids = _insert_all(db, tables, owner_id=owner_id)
     except Invalid:
         raise
-    except Exception:  # noqa: BLE001 - a row that does not fit the schema
+    except Exception:
         log.warning("bundle import failed", exc_info=True)
         raise Invalid("bundle.corrupt") from None
     workshop_id = new_ids["workshop"][tables["workshop"][0]["id"]]

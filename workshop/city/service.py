@@ -25,7 +25,7 @@ from workshop.db import utcnow
 from workshop.errors import Forbidden, Invalid, NotFound
 from workshop.workshops.models import Workshop
 
-AGREEMENT_YEARS = 3  # usual length of a service agreement (DESIGN.md §1)
+AGREEMENT_YEARS = 3  # usual length of a service agreement (docs/domain.md)
 
 
 def log(

@@ -232,7 +232,9 @@ def _geojson_features(data: bytes) -> list[Feature]:
         geometry = item["geometry"]
         if geometry.get("type") == "GeometryCollection":
             raise Invalid("community.import.layer_type", n=n, type="GeometryCollection")
-        props = item.get("properties") if isinstance(item.get("properties"), dict) else {}
+        props: dict[str, Any] = (
+            item["properties"] if isinstance(item.get("properties"), dict) else {}
+        )
         clean = {"type": geometry.get("type"), "coordinates": geometry.get("coordinates")}
         out.append((clean, props))
     return out
@@ -264,7 +266,7 @@ def _kml_geometry(element: Any, n: int) -> list[dict[str, Any]]:
     if tag == "LineString":
         return [{"type": "LineString", "coordinates": _kml_coords(element, n)}]
     if tag == "Polygon":
-        rings = []
+        rings: list[list[list[float]]] = []
         for child in element:
             if _local(child.tag) in ("outerBoundaryIs", "innerBoundaryIs"):
                 ring = _kml_coords(child, n)

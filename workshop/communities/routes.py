@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from workshop.communities import importing, service
@@ -14,11 +15,32 @@ from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import Invalid
 from workshop.i18n import t
+from workshop.openapi import MULTIPART, request_body
 from workshop.templating import go_to, is_htmx, render
 from workshop.web import wants_json
 
 router = APIRouter(prefix="/console/communities")
 TEXT_LIMIT = 100
+
+
+class CommunityForm(BaseModel):
+    """The community form: details, a drawn or uploaded boundary, base layers.
+
+    Read by _save() (the drawn boundary may exceed Starlette's 1 MB part limit that
+    FastAPI's Form() parameters use); declared here for the schema.
+    """
+
+    name: str = Field(max_length=TEXT_LIMIT)
+    district: str = Field("", max_length=TEXT_LIMIT)
+    street: str = Field("", max_length=TEXT_LIMIT)
+    boundary: str = Field("", description="GeoJSON drawn on the map")
+    boundary_file: bytes | None = Field(None, description=".geojson, .json, .kml or .zip")
+    layers_file: bytes | None = Field(None, description=".geojson, .json, .kml or .zip")
+    layers_kind: str | None = Field(None, max_length=16)
+    replace_layers: str | None = Field(None, description='"on" replaces the base layers')
+
+
+COMMUNITY_BODY = request_body({MULTIPART: CommunityForm})
 
 
 def _text(form: Any, name: str, limit: int = TEXT_LIMIT) -> str:
@@ -88,7 +110,7 @@ def new_community(request: Request, planner: CurrentPlanner) -> Response:
     return _page(request, planner, None)
 
 
-@router.post("/new")
+@router.post("/new", openapi_extra=COMMUNITY_BODY)
 async def create_community(request: Request, planner: CurrentPlanner, db: DbSession) -> Response:
     return await _save(request, planner, db, None)
 
@@ -101,7 +123,7 @@ def edit_community(
     return _page(request, planner, community)
 
 
-@router.post("/{community_id}/edit")
+@router.post("/{community_id}/edit", openapi_extra=COMMUNITY_BODY)
 async def update_community(
     request: Request, community_id: RowId, planner: CurrentPlanner, db: DbSession
 ) -> Response:

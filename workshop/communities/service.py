@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
@@ -18,6 +19,16 @@ from workshop.text import clean_line
 class Upload:
     filename: str
     data: bytes
+
+
+def all_communities(*, db: Session) -> list[Community]:
+    """Every community, by name (the console's pickers)."""
+    return list(db.scalars(select(Community).order_by(Community.name)))
+
+
+def community_names(*, db: Session) -> dict[int, str]:
+    """Community id → name, for lists that show many entries."""
+    return {i: n for i, n in db.execute(select(Community.id, Community.name))}
 
 
 def can_edit(*, db: Session, community: Community, planner: Planner) -> bool:

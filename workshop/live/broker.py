@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-TOPICS = ("stage", "participants", "assets", "proposals", "tally")
+# Every topic a service announces; after a lost LISTEN connection _resync replays each.
+TOPICS = ("stage", "participants", "assets", "proposals", "tally", "round", "records")
 CHANNEL = "workshop_live"
 _PENDING = "workshop_live_pending"
 # Set on the SQLite writer's sessions (workshop.writer): their events wait for the batch.
@@ -164,6 +165,10 @@ class PgListener:
 
 def announce(db: Session, workshop_id: int, topic: str) -> None:
     """Queue an event to publish when `db` commits (dropped on rollback)."""
+    # "typing …" (who is still typing, to the console only) is never replayed: it is
+    # sent again every few seconds while it holds.
+    if topic not in TOPICS and not topic.startswith("typing "):  # _resync could not replay it
+        raise ValueError(f"unknown live topic {topic!r}: add it to TOPICS")
     db.info.setdefault(_PENDING, set()).add((workshop_id, topic))
 
 

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 import folium
 import numpy as np
 import shapely
+from branca.element import Figure
 from markupsafe import Markup
 from shapely.geometry import mapping, shape
+from starlette.requests import Request
 
 from workshop import geo
-from workshop.basemaps.config import BaseMap, base_map_of
+from workshop.basemaps.config import BaseMap, base_map_of, tile_origin
 from workshop.basemaps.gcj02 import wgs84_to_gcj02
 from workshop.basemaps.tiles import pack_path, zoom_range
 from workshop.communities.models import Community
+from workshop.security import allow_image_host
 
 MAP_NAME = "workshop"  # fixed, so the header's CSS and the page's script agree
 BASE_STYLES = {
@@ -88,9 +91,20 @@ def community_map(community: Community) -> folium.Map:
         interactive=False,
         control=False,
     ).add_to(m)
-    m.get_root().header.add_child(coords_config(base), name="workshop_coords")
+    _figure(m).header.add_child(coords_config(base), name="workshop_coords")
     m.fit_bounds(geo.bounds_latlon(boundary), padding=(12, 12))
     return m
+
+
+def allow_online_tiles(request: Request, community: Community) -> None:
+    """Let this page's CSP (img-src) load the community's online tiles, if it has any.
+
+    Call it on every full page that may show the community's map, even one whose map
+    arrives later by an htmx swap (the document's policy is the one that applies).
+    """
+    origin = tile_origin(base_map_of(community.base_map))
+    if origin is not None:
+        allow_image_host(request, origin)
 
 
 def _add_base_layers(m: folium.Map, layers: dict | None, base: BaseMap) -> None:
@@ -137,9 +151,16 @@ class MapParts:
     script: Markup
 
 
+def _figure(m: folium.Map) -> Figure:
+    """The page a map renders into (its header, html and script parts)."""
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
 def embed(m: folium.Map) -> MapParts:
     """Return the header (assets, CSS), the div and the script of a rendered map."""
-    root = m.get_root()
+    root = _figure(m)
     root.render()
     header = _NO_ZOOM_META.sub("", root.header.render())
     moved = [body.strip() for body in _INLINE_SCRIPT.findall(header)]
@@ -147,7 +168,7 @@ def embed(m: folium.Map) -> MapParts:
     script = "\n".join([*moved, root.script.render()])
     return MapParts(
         name=m.get_name(),
-        header=Markup(header),  # noqa: S704 - folium output, built from our data
-        html=Markup(root.html.render()),  # noqa: S704
-        script=Markup(script),  # noqa: S704
+        header=Markup(header),
+        html=Markup(root.html.render()),
+        script=Markup(script),
     )

@@ -77,8 +77,8 @@ class ChainRows:
     changes: list[dict]  # vote_change, in id order
     votes: list[dict]
     records: list[dict]  # finalised assessment_record versions, in version order
-    refs: dict[str, dict[Any, str]] = field(default_factory=dict)  # table -> id -> ref
-    usernames: dict[Any, str] = field(default_factory=dict)  # planner id -> username
+    refs: dict[str, dict[Any, str | None]] = field(default_factory=dict)  # table -> id -> ref
+    usernames: dict[Any, str | None] = field(default_factory=dict)  # planner id -> username
     legacy_ok: bool = True  # version-1 (local id) payloads can only match in their database
     signatures: list[dict] = field(default_factory=list)  # record_signature rows
 
@@ -119,7 +119,11 @@ class ChainRows:
     ) -> None:
         """Fill `refs` (rounds, proposals, participants, or `tables` of them) and the
         planners' usernames."""
-        models = {"voting_round": VotingRound, "proposal": Proposal, "participant": Participant}
+        models: dict[str, Any] = {
+            "voting_round": VotingRound,
+            "proposal": Proposal,
+            "participant": Participant,
+        }
         for name in tables:
             model = models[name]
             stmt = select(model.id, model.ref).where(model.workshop_id == self.workshop_id)
@@ -158,8 +162,13 @@ def _id_order(value: Any) -> tuple:
 
 def _content_planner_ids(records: list[dict]) -> set[Any]:
     found: set[Any] = set()
+
+    def collect(planner_id: Any) -> Any:
+        found.add(planner_id)
+        return planner_id
+
     for record in records:
-        rewrite_content_ids(record.get("content") or {}, planner=lambda i: found.add(i) or i)
+        rewrite_content_ids(record.get("content") or {}, planner=collect)
     return found
 
 
@@ -301,7 +310,7 @@ def vote_chain_head(db: Session, workshop_id: int) -> str | None:
 
 def _ref(db: Session, model: type, row_id: int | None) -> str | None:
     row = db.get(model, row_id) if row_id is not None else None  # identity map: no SQL
-    return row.ref if row is not None else None  # type: ignore[attr-defined]
+    return row.ref if row is not None else None
 
 
 def append_change(db: Session, workshop_id: int, change: VoteChange) -> None:
@@ -357,7 +366,7 @@ def seal_record(db: Session, record: AssessmentRecord) -> str:
     key = keys.active()
     audit["key_fingerprint"] = key.fingerprint if key is not None else None
     content["audit"] = audit
-    fields = {"version": record.version, "finalised_at": record.finalised_at}
+    fields: dict[str, Any] = {"version": record.version, "finalised_at": record.finalised_at}
     fields["prev_hash"] = record.prev_hash
     rows = ChainRows(record.workshop_id, [], [], [])
     # A record's content names proposals and planners only.

@@ -345,7 +345,7 @@ def decide(yes: int, no: int, abstain: int, present: int, rules: DecisionRules) 
     return Decision(yes, no, abstain, rules.basis, denominator, share, met, met and by_share)
 
 
-def competition_ranks(scores: Sequence[float | None]) -> list[int]:
+def competition_ranks(scores: Sequence[object]) -> list[int]:
     """Return 1-based ranks for scores already sorted best first; ties share (1, 2, 2, 4)."""
     ranks: list[int] = []
     for i, score in enumerate(scores):

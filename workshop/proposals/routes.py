@@ -173,10 +173,21 @@ async def vote(
     """Dot voting: delta +1 / −1; agree/disagree/pass: choice; approval: choice=agree/pass."""
 
     def action(db: Session, workshop: Workshop, participant: Participant) -> Vote:
-        common = {"db": db, "workshop": workshop, "participant": participant}
         if delta is not None:
-            return service.change_dots(**common, proposal_id=proposal_id, delta=delta)
-        return service.cast_choice(**common, proposal_id=proposal_id, choice=choice)
+            return service.change_dots(
+                db=db,
+                workshop=workshop,
+                participant=participant,
+                proposal_id=proposal_id,
+                delta=delta,
+            )
+        return service.cast_choice(
+            db=db,
+            workshop=workshop,
+            participant=participant,
+            proposal_id=proposal_id,
+            choice=choice,
+        )
 
     return await _vote_answer(request, code, cookie, proposal_id, action)
 

@@ -6,6 +6,7 @@ Plain functions over the services: no HTTP here, so routes stay a few lines each
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,7 +27,7 @@ AGREE_COLOUR, DISAGREE_COLOUR, PASS_COLOUR, BAR_COLOUR = "#1b7f3b", "#b00020", "
 def tablet_voting(*, db: Session, workshop: Workshop, participant: Participant) -> dict:
     """Context for the tablet's proposals and voting stages."""
     proposals = service.open_proposals(db=db, workshop=workshop)
-    context = {
+    context: dict[str, Any] = {
         "workshop": workshop,
         "participant": participant,
         "proposals": proposals,
@@ -105,6 +106,7 @@ def chart(rows: list[TallyRow], method: str, voters: int) -> list[Bar]:
     for r in top:
         if method == "dots":
             figure = t("projector.dots_unit", n=r.dots)
+            segments: tuple[tuple[float, float, str], ...]
             segments = ((0.0, CHART_WIDTH * r.dots / most, BAR_COLOUR),)
             detail = t("projector.people_unit", n=r.supporters)
         elif method == "agree":
@@ -189,7 +191,7 @@ def console(*, db: Session, workshop: Workshop) -> dict:
     changes, recent = 0, []
     if voting_round is not None:
         in_round = VoteChange.round_id == voting_round.id
-        changes = db.scalar(select(func.count()).select_from(VoteChange).where(in_round))
+        changes = db.scalar(select(func.count()).select_from(VoteChange).where(in_round)) or 0
         recent = list(
             db.scalars(select(VoteChange).where(in_round).order_by(VoteChange.id.desc()).limit(20))
         )

@@ -213,7 +213,7 @@ def _figure_png(svg: str) -> bytes | None:
         # not installed system-wide; WenQuanYi or the like usually is).
         svg_doc = re.sub(r'font-family="[^"]*"', f'font-family="{_cjk_family()}"', svg_doc)
         return cairosvg.svg2png(bytestring=svg_doc.encode(), output_width=1360)
-    except Exception:  # noqa: BLE001 - a figure must never break the report
+    except Exception:
         return None
 
 

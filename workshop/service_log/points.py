@@ -3,7 +3,7 @@
     points = Σ(base points × capability coefficient) × satisfaction coefficient
              + cumulative points + special points
 
-(../shared/DESIGN.md §3 "Service points"). The city's own numbers are not public here:
+(docs/domain.md#service-points). The city's own numbers are not public here:
 every value in DEFAULT_RULES is a labelled default that a planner or an organisation
 replaces with the district's table (see `merge_rules`).
 """

@@ -1,24 +1,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from pydantic import BaseModel, Field, create_model
 from sqlalchemy.orm import Session
 
 from workshop.accounts import service as accounts
 from workshop.accounts.models import Planner
 from workshop.accounts.service import DISCIPLINES
-from workshop.assessments.models import AssessmentRecord
-from workshop.communities.models import Community
+from workshop.communities import service as communities
 from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import NotFound
 from workshop.i18n import label, t
+from workshop.openapi import FORM, request_body
 from workshop.service_log import exports, service, yearly
 from workshop.service_log.points import TITLES, WORK_FUNCTIONS
 from workshop.templating import go_to, render
+from workshop.workshops.service import SATISFACTION_RATINGS
 
 router = APIRouter(prefix="/console")
 
@@ -27,24 +28,10 @@ Text = Annotated[str, Form(max_length=1000)]
 
 def _form_context(db: Session, planner: Planner) -> dict:
     workshops = service.my_workshops(db=db, planner=planner)
-    ids = [w.id for w in workshops]
-    records = (
-        list(
-            db.scalars(
-                select(AssessmentRecord)
-                .where(
-                    AssessmentRecord.workshop_id.in_(ids),
-                    AssessmentRecord.finalised_at.is_not(None),
-                )
-                .order_by(AssessmentRecord.workshop_id, AssessmentRecord.version)
-            )
-        )
-        if ids
-        else []
-    )
+    records = service.finalised_records_of(db=db, workshops=workshops)
     titles = {w.id: w.title for w in workshops}
     return {
-        "communities": list(db.scalars(select(Community).order_by(Community.name))),
+        "communities": communities.all_communities(db=db),
         "functions": WORK_FUNCTIONS,
         "evidence": [(f"w:{w.id}", f"{w.date.isoformat()} {w.title}") for w in workshops]
         + [
@@ -67,7 +54,7 @@ def service_log(
         "entries": entries,
         "year": year,
         "years": sorted({e.date.year for e in all_entries} | {date.today().year}, reverse=True),
-        "names": dict(db.execute(select(Community.id, Community.name)).all()),
+        "names": communities.community_names(db=db),
         "base_points": rules["base_points"],
         "rules_source": yearly.rules_source(db=db, planner=planner),
         "total_hours": sum(e.hours for e in entries),
@@ -206,13 +193,37 @@ def points(
     return render(request, "service_log/points.html", context)
 
 
+def _rules_form() -> type[BaseModel]:
+    """The rules form's flat fields (yearly.parse_rules reads them), for the schema."""
+    names = [
+        *(f"base_points.{wf}" for wf in WORK_FUNCTIONS),
+        *(f"capability.{title}" for title in TITLES),
+        *(f"satisfied.{rating}" for rating in SATISFACTION_RATINGS),
+        *(f"band{i}.{part}" for i in range(3) for part in ("lowest", "coefficient")),
+        "no_ratings_coefficient",
+        "cumulative_percent",
+        "special_cap",
+        "education_hours_per_star",
+        *(f"star{level}" for level in range(1, 6)),
+        "year",
+    ]
+    fields: dict[str, Any] = {
+        name.replace(".", "__"): (str, Field("", max_length=50, alias=name)) for name in names
+    }
+    fields["scope"] = (Literal["planner", "organisation"], "planner")
+    return create_model("PointsRulesForm", **fields)
+
+
+RULES_BODY = request_body({FORM: _rules_form()})
+
+
 async def form_values(request: Request) -> dict[str, str]:
     """The posted form as plain strings (the rules form has many flat fields)."""
     form = await request.form()
     return {k: v[:50] for k, v in form.items() if isinstance(v, str)}
 
 
-@router.post("/points/rules")
+@router.post("/points/rules", openapi_extra=RULES_BODY)
 def save_rules(
     request: Request,
     planner: CurrentPlanner,

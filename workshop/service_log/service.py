@@ -121,6 +121,19 @@ class EntryForm:
     media_coverage: str = ""
 
 
+def finalised_records_of(*, db: Session, workshops: list[Workshop]) -> list[AssessmentRecord]:
+    """The finalised record versions of these workshops (evidence a log entry may cite)."""
+    ids = [w.id for w in workshops]
+    if not ids:
+        return []
+    stmt = (
+        select(AssessmentRecord)
+        .where(AssessmentRecord.workshop_id.in_(ids), AssessmentRecord.finalised_at.is_not(None))
+        .order_by(AssessmentRecord.workshop_id, AssessmentRecord.version)
+    )
+    return list(db.scalars(stmt))
+
+
 def _parse(db: Session, planner: Planner, form: EntryForm) -> dict:
     try:
         on = date.fromisoformat(form.on)

@@ -23,6 +23,7 @@ from workshop.service_log.points import (
     service_points,
 )
 from workshop.workshops.models import SatisfactionResponse, Workshop
+from workshop.workshops.service import SATISFACTION_RATINGS
 
 FIRST_YEAR_LOOKBACK = 30  # never walk back further than this for carried-over points
 
@@ -70,7 +71,7 @@ def parse_rules(form: dict[str, str]) -> dict[str, Any]:
             t: _number(form.get(f"capability.{t}", ""), label("title", t), high=10) for t in TITLES
         },
     }
-    satisfied = [r for r in ("satisfied", "basic", "unsatisfied") if form.get(f"satisfied.{r}")]
+    satisfied = [r for r in SATISFACTION_RATINGS if form.get(f"satisfied.{r}")]
     if not satisfied:
         raise Invalid("rules.no_satisfied_rating")
     rules["satisfied_ratings"] = satisfied

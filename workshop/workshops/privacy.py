@@ -15,8 +15,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from workshop.assets.models import Asset
@@ -49,14 +50,13 @@ def erase_personal_data(
             update(Participant),
             [{"id": i, "nickname": "", "token": secrets.token_urlsafe(24)} for i, _ in people],
         )
+    cleared = db.execute(
+        update(SatisfactionResponse)
+        .where(SatisfactionResponse.workshop_id == workshop.id, SatisfactionResponse.comment != "")
+        .values(comment="")
+    )
     result.comments = (
-        db.execute(
-            update(SatisfactionResponse)
-            .where(
-                SatisfactionResponse.workshop_id == workshop.id, SatisfactionResponse.comment != ""
-            )
-            .values(comment="")
-        ).rowcount
+        cast("CursorResult[Any]", cleared).rowcount  # an UPDATE's result is a cursor's
         or 0
     )
     names = db.scalars(
@@ -66,7 +66,7 @@ def erase_personal_data(
         db.execute(update(Asset).where(Asset.workshop_id == workshop.id).values(photo=None))
         shared = set(db.scalars(select(Asset.photo).where(Asset.photo.in_(names))))
         if photos_dir is not None:  # a file another workshop still shows stays
-            result.photos = [photos_dir / n for n in sorted(set(names) - shared) if n]
+            result.photos = [photos_dir / n for n in sorted({n for n in names if n} - shared)]
     workshop.personal_data_erased_at = utcnow()
     db.flush()
     return result

@@ -33,7 +33,7 @@ from workshop.deps import (
 )
 from workshop.errors import Invalid, NotFound
 from workshop.i18n import t
-from workshop.mapping.maps import community_map, embed
+from workshop.mapping.maps import allow_online_tiles, community_map, embed
 from workshop.proposals import views as voting_views
 from workshop.proposals.service import tally
 from workshop.ratelimit import TooManyAttempts
@@ -262,6 +262,7 @@ def projector(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Res
         "join_address": public_base(request).split("://", 1)[-1] + "/join",
         **_projector_context(db, workshop),
     }
+    allow_online_tiles(request, workshop.community)
     return render(request, "projector/projector.html", context)
 
 
@@ -347,6 +348,7 @@ def tablet_context(db: DbSession, workshop: Workshop, participant: Participant) 
 def tablet_page(
     request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
 ) -> Response:
+    allow_online_tiles(request, workshop.community)  # the map may come with a later stage
     context = tablet_context(db, workshop, participant)
     context["shared"] = is_shared_tablet(request, workshop)
     return render(request, "tablet/tablet.html", context)
