@@ -76,20 +76,20 @@ class BodyGuardMiddleware:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        key = ""
+        key, params = "", {}
         if is_json and json_depth(body) > MAX_JSON_DEPTH:
-            key, params = "error.json_too_deep", {"limit": MAX_JSON_DEPTH}
+            key, params = "error.json_too_deep", {"limit": str(MAX_JSON_DEPTH)}
         elif has_nul(body, content_type):
             key, params = "text.nul", {}
         if key:
             # A JSON body gets JSON; a form the app's own answer (an htmx partial or a page).
             from workshop.app import error_response
 
-            message = t(key, **params)
+            text = t(key, **params)
             response = (
-                JSONResponse({"detail": message, "code": key}, status_code=422)
+                JSONResponse({"detail": text, "code": key}, status_code=422)
                 if is_json
-                else error_response(Request(scope), 422, message, key)
+                else error_response(Request(scope), 422, text, key)
             )
             await response(scope, _replay(body, None, receive), send)
             return

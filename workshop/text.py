@@ -80,7 +80,7 @@ def _text_keys(cls: type) -> tuple[str, ...]:
     """The attribute names of a mapped class's text columns (found once per class)."""
     keys = _TEXT_KEYS.get(cls)
     if keys is None:
-        mapper = inspect(cls)
+        mapper: Any = inspect(cls)
         keys = tuple(
             attr.key
             for attr in mapper.column_attrs

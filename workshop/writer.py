@@ -302,8 +302,9 @@ class SQLiteWriter:
     def _begin_now(self) -> None:
         assert self._conn is not None
         begin = self._conn.info.pop(PENDING_BEGIN, None)
-        if begin is not None:
-            self._conn.connection.driver_connection.execute(begin)
+        driver = self._conn.connection.driver_connection
+        if begin is not None and driver is not None:
+            driver.execute(begin)
 
     def _guarded(self, step: Callable[[], T]) -> T:
         """Run an opening step; on failure the batch fails and the writer moves on."""

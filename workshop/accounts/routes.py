@@ -34,7 +34,7 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
     )
 
 
-def _start(request: Request, db: DbSession, planner, target: str) -> Response:  # type: ignore[no-untyped-def]
+def _start(request: Request, db: DbSession, planner, target: str) -> Response:
     token = sessions.start_session(
         db=db,
         planner=planner,

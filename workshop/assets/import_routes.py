@@ -85,7 +85,7 @@ def _preview_map(workshop: Workshop, checked: Checked | None, layers: list[Layer
     features = []
     if checked is not None:
         for _layer, fields in checked.assets:
-            colour = ASSET_CLASSES[fields.asset_class].colour
+            colour = ASSET_CLASSES[str(fields.asset_class)].colour
             features.append((fields.geometry, fields.name, colour))
     else:
         for layer in layers:
@@ -98,7 +98,7 @@ def _preview_map(workshop: Workshop, checked: Checked | None, layers: list[Layer
             "features": [
                 {
                     "type": "Feature",
-                    "geometry": to_display(geometry, base),
+                    "geometry": to_display(dict(geometry), base),  # type: ignore[call-overload]
                     "properties": {"name": name, "colour": colour},
                 }
                 for geometry, name, colour in features

@@ -201,7 +201,7 @@ def _shapefiles(path: Path) -> list[tuple[str, str, str | None, str]]:
             limit = MAX_UNZIPPED_BYTES // (1024 * 1024)
             raise Invalid("community.import.too_big", limit=limit)
         members = {i.filename.lower(): i.filename for i in infos}
-        out = []
+        out: list[tuple[str, str, str | None, str]] = []
         for info in infos:
             name = info.filename
             if "__MACOSX" in name or not name.lower().endswith(".shp"):
@@ -255,7 +255,7 @@ def _read(name: str, source: str, layer: str | None, encoding: str) -> Layer:
     return out
 
 
-def _transformer(crs: str | None):  # type: ignore[no-untyped-def]
+def _transformer(crs: str | None):
     """A (x, y) -> (lon, lat) function for a layer's CRS; None when it is already WGS-84."""
     if not crs:
         return None

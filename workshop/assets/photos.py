@@ -44,11 +44,10 @@ def reencode(data: bytes) -> bytes:
         raise Invalid("photo.not_image") from None
     except Image.DecompressionBombWarning:
         raise Invalid("photo.not_image") from None
-    image = ImageOps.exif_transpose(_shrunk(image))
-    image = image.convert("RGB")
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    rgb = ImageOps.exif_transpose(_shrunk(image)).convert("RGB")
+    rgb.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True)  # no exif= argument: none written
+    rgb.save(out, "JPEG", quality=82, optimize=True)  # no exif= argument: none written
     return out.getvalue()
 
 

@@ -511,7 +511,7 @@ def prepare_import(data: bytes) -> Prepared:
     names = {old: f"{secrets.token_urlsafe(18)}.jpg" for old in jpegs}
     for row in tables["asset"]:
         # A name with no photo in the bundle could point at another photo here: dropped.
-        row["photo"] = names.get(row.get("photo")) if row.get("photo") else None
+        row["photo"] = names.get(str(row.get("photo"))) if row.get("photo") else None
     return Prepared(manifest, tables, {names[old]: jpeg for old, jpeg in jpegs.items()}, signer)
 
 

@@ -80,8 +80,8 @@ class WorkshopRules:
         base = cls()
         notes = data.get("notes")
         return cls(
-            consensus=Rules(**consensus),
-            decision=DecisionRules(**decision),
+            consensus=Rules(**consensus),  # type: ignore[arg-type]  # shares: Rules converts
+            decision=DecisionRules(**decision),  # type: ignore[arg-type]
             method=data.get("method", base.method),
             dots_total=int(data.get("dots_total", base.dots_total)),
             dots_per_proposal=int(data.get("dots_per_proposal", base.dots_per_proposal)),

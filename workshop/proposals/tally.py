@@ -287,7 +287,7 @@ def _group_counts(
                 counts[0] += 1
                 counts[1] -= 1
     lines = [GroupCounts(g, a, d, s) for g, (a, d, s) in agg.items() if g != NO_GROUP]
-    if NO_GROUP in agg and sum(agg[NO_GROUP]):
+    if NO_GROUP in agg and any(agg[NO_GROUP]):
         lines.append(GroupCounts(NO_GROUP, *agg[NO_GROUP]))
     return lines
 

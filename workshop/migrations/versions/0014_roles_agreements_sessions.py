@@ -286,7 +286,7 @@ def _carry_forward() -> None:
         )
 
 
-def _day(value) -> date:  # type: ignore[no-untyped-def]
+def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
