@@ -17,6 +17,15 @@ import httpx
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
+def run_async(coroutine):  # type: ignore[no-untyped-def]
+    """`asyncio.run` on a thread of its own: the browser tests' Playwright may hold the
+    main thread's event loop for the rest of the session."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @dataclass
 class Answer:
     status: int

@@ -28,7 +28,7 @@ BENCHMARKS = {
     "asset_feed": (["-m", "benchmarks.asset_feed"], ["--assets", "30"], r"feed: 30 features"),
     "bundle": (
         ["-m", "benchmarks.bundle"],
-        ["--assets", "20", "--proposals", "5", "--participants", "5"],
+        ["--participants", "5", "--changes", "40", "--proposals", "5"],
         r"import",
     ),
     "projector_latency": (

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.crowd import run_async
 from workshop.db import Database
 from workshop.errors import Busy
 
@@ -44,7 +45,7 @@ def test_units_that_arrive_together_commit_together(database: Database):
     async def storm() -> None:
         await asyncio.gather(*(_insert(database, n) for n in range(1, 19)))
 
-    asyncio.run(storm())
+    run_async(storm())
     assert _rows(database) == list(range(1, 19))
     writer = database.writer
     assert writer is not None and writer.writes == 18
@@ -56,7 +57,7 @@ def test_a_failing_unit_rolls_back_only_itself(database: Database):
         units = [_insert(database, n, fail=(n == 5)) for n in range(1, 10)]
         return await asyncio.gather(*units, return_exceptions=True)
 
-    outcome = asyncio.run(storm())
+    outcome = run_async(storm())
     assert [type(o).__name__ for o in outcome] == ["NoneType"] * 4 + ["ValueError"] + [
         "NoneType"
     ] * 4
@@ -80,7 +81,7 @@ def test_a_full_queue_is_refused_at_once_and_the_rest_complete(database: Databas
         await first
         return await asyncio.gather(*waiting, return_exceptions=True)
 
-    outcome = asyncio.run(storm())
+    outcome = run_async(storm())
     refused = [o for o in outcome if isinstance(o, Busy)]
     assert len(refused) == 10  # 30 arrived, 20 may wait
     assert all(o.params["retry_after"] >= 1 for o in refused)
@@ -110,7 +111,7 @@ def test_a_waiter_past_its_deadline_gives_up_and_the_writer_goes_on(tmp_path: Pa
         return late
 
     try:
-        late = asyncio.run(storm())
+        late = run_async(storm())
     finally:
         database.dispose()
     assert isinstance(late[0], Busy)
@@ -120,5 +121,5 @@ def test_a_waiter_past_its_deadline_gives_up_and_the_writer_goes_on(tmp_path: Pa
 def test_plain_threads_use_the_same_writer(database: Database):
     with database.unit_of_work() as session:
         session.execute(text("insert into t (n) values (7)"))
-    asyncio.run(_insert(database, 8))
+    run_async(_insert(database, 8))
     assert _rows(database) == [7, 8]

@@ -11,7 +11,6 @@ batch (64) or the PostgreSQL pool (10) holds, through a real server, on both dat
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import re
 from collections import Counter
@@ -20,6 +19,7 @@ from pathlib import Path
 from fastapi.routing import APIRoute
 from sqlalchemy import create_engine, text
 
+from tests.crowd import run_async
 from workshop.deps import get_db
 
 from ..crowd import Answer, at_once, close_all, join_all, residents
@@ -147,7 +147,7 @@ def test_a_room_joining_pinning_and_voting_at_once_loses_nothing(tmp_path: Path,
     code, lon, lat = server.cli("-c", SETUP).split()
     server.start(timeout=60)
     try:
-        result = asyncio.run(_room(server, code, float(lon), float(lat), url))
+        result = run_async(_room(server, code, float(lon), float(lat), url))
     finally:
         server.stop()
     log = server.log_path.read_text()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.crowd import run_async
 from workshop.config import ROOT, TEMPLATES_DIR
 from workshop.live.broker import TOPICS, Broker, PgListener, announce
 
@@ -54,6 +55,6 @@ def test_a_resync_after_a_lost_listen_replays_every_topic_to_every_client():
             await stream.aclose()
         return seen
 
-    for topics in asyncio.run(scenario()):
+    for topics in run_async(scenario()):
         assert sorted(topics) == sorted(TOPICS)
         assert {"round", "records"} <= set(topics)

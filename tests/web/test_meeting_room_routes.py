@@ -8,6 +8,7 @@ import asyncio
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from tests.crowd import run_async
 from workshop.assets.models import Asset
 from workshop.live.broker import BROKER
 from workshop.live.routes import _events
@@ -95,8 +96,8 @@ def test_typing_events_reach_console_streams_only() -> None:
 
     previous = BROKER._loop
     try:
-        assert asyncio.run(first_event(True)) == {"event": "typing", "data": "r3f 1"}
-        assert asyncio.run(first_event(False)) == {"event": "assets", "data": "assets"}
+        assert run_async(first_event(True)) == {"event": "typing", "data": "r3f 1"}
+        assert run_async(first_event(False)) == {"event": "assets", "data": "assets"}
     finally:
         BROKER._loop = previous
 

@@ -51,7 +51,8 @@ def create_planner(
     )
     db.add(planner)
     db.flush()
-    if organisation.strip():
+    organisation = clean_line(organisation)
+    if organisation:
         # The operator (CLI, demo) places the planner: join the organisation, or found it.
         org = organisation_named(db, organisation) or found_organisation(
             db=db, planner=planner, name=organisation
