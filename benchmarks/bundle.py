@@ -192,9 +192,9 @@ def during_upload(folder: Path, data: bytes) -> None:
             loader.join()
             print(f"upload + import over HTTP: {upload_s:.2f} s (status {response.status_code})")
             if latencies:
-        print(f"other requests during it ({len(latencies)}): {ms(quantiles(latencies))}")
-    else:
-        print("other requests during it: none (the upload ended first)")
+                print(f"other requests during it ({len(latencies)}): {ms(quantiles(latencies))}")
+            else:
+                print("other requests during it: none (the upload ended first)")
     finally:
         server.stop()
 
