@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from benchmarks.harness import ServerProcess, ms, quantiles
 from benchmarks.report import fresh_database
 from tests.reports.seed import seed_workshop
+from tests.serverproc import log_in
 from workshop.accounts.models import Planner
 from workshop.assessments import versions
 from workshop.bundle import export_bundle, keys
@@ -158,7 +159,7 @@ def during_upload(folder: Path, data: bytes) -> None:
     server.start(timeout=60)
     try:
         with closing(server.client(timeout=120)) as planner:
-            planner.post("/login", data={"username": "bench", "password": "bench-planner-pw"})
+            log_in(planner, "bench", "bench-planner-pw")
             latencies: list[float] = []
             stop = threading.Event()
 

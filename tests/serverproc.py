@@ -48,6 +48,18 @@ def primed(client: httpx.Client) -> httpx.Client:
     return client
 
 
+def log_in(client: httpx.Client, username: str, password: str) -> httpx.Client:
+    """Log a (primed) client in and send the token bound to its new session (issue 15)."""
+    import re
+
+    client.post("/login", data={"username": username, "password": password})
+    page = client.get("/console")
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
+    assert found, page.status_code
+    client.headers["X-CSRF-Token"] = found.group(1)
+    return client
+
+
 class ServerProcess:
     """`workshop …` commands and `workshop serve` on a free port, with its own data."""
 

@@ -29,7 +29,7 @@ BENCHMARKS = {
     "bundle": (
         ["-m", "benchmarks.bundle"],
         ["--participants", "5", "--changes", "40", "--proposals", "5"],
-        r"import",
+        r"upload \+ import over HTTP: .*\(status 303\)",
     ),
     "projector_latency": (
         ["benchmarks/projector_latency.py"],
