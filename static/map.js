@@ -200,6 +200,7 @@
 
   let lastCollection = null;
   let openId = null; // the asset whose popup is open: reopened after a live refresh
+  let clearing = false; // our own clearLayers closes popups: that is not the resident's choice
   let generation = 0; // a newer feed cancels a rendering still in progress
   // Named points in the page's performance timeline (benchmarks/map_scale.py reads them).
   function mark(name) {
@@ -223,8 +224,10 @@
     if (features.length > CANVAS_FROM && !canvas) {
       canvas = L.canvas({ padding: 0.3, tolerance: 6 });
     }
+    clearing = true; // a refresh that overtakes another still knows which popup to reopen
     Object.keys(groups).forEach(function (key) { groups[key].clearLayers(); });
     Object.keys(clusters).forEach(function (key) { clusters[key].clearLayers(); });
+    clearing = false;
     Object.keys(layersById).forEach(function (id) { delete layersById[id]; });
     labelItems = [];
     clearLabels();
@@ -312,7 +315,7 @@
     layer.eachLayer(function (inner) {
       inner.bindPopup(function () { return popup(feature); }, { minWidth: 220, maxWidth: 320 });
       inner.on("popupopen", function () { openId = feature.id; });
-      inner.on("popupclose", function () { if (openId === feature.id) { openId = null; } });
+      inner.on("popupclose", function () { if (!clearing && openId === feature.id) { openId = null; } });
       layersById[feature.id] = inner;
       let anchor = isPoint ? inner : null;
       if (!isPoint && clustered) {

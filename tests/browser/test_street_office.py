@@ -45,7 +45,8 @@ def test_street_office_confirms_an_entry_and_the_points_follow(server, browser, 
     before = planner.locator(".big-number").first.inner_text()
     assert float(before) == pytest.approx(_points(database, year)) and float(before) > 0
     planner.check("input[name=confirmed_only]")
-    planner.click(".rules-card button.primary")
+    with planner.expect_navigation():  # the form's own answer first, then the next page
+        planner.click(".rules-card button.primary")
     planner.goto(f"{base}/console/points?year={year}")
     expect(planner.locator("input[name=confirmed_only]")).to_be_checked()
     unconfirmed = float(planner.locator(".big-number").first.inner_text())
