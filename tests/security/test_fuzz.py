@@ -19,7 +19,7 @@ from workshop.workshops.stages import advance_stage
 from ..factories import PASSWORD, make_planner, make_workshop
 from ..web.helpers import join
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 12  # ~140 operations: about 2 minutes (CI budget: 30 minutes for both databases)
 # Login and join-by-code answer a refusal with their form page and an alert in it.
 FORM_PAGES = {("POST", "/login"), ("POST", "/join")}
 STREAMS = r"/events$"  # endless Server-Sent-Event streams: nothing to fuzz
