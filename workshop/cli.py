@@ -6,10 +6,11 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workshop.config import MAPS_DIR, get_settings
 from workshop.db import Database
@@ -38,74 +39,71 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_create_admin(args: argparse.Namespace) -> int:
-    """The first city administrator (everyone else is invited or approved in the app)."""
-    from workshop.accounts.service import create_planner
+def _account_command(work: Callable[[Session], str]) -> int:
+    """Run an account command in one unit of work: print what `work` returns, or the
+    domain error in the user's language (exit 1)."""
     from workshop.errors import DomainError
     from workshop.i18n import t
 
-    password = args.password or getpass.getpass("密码 / password: ")
     database = _database()
     try:
         with database.unit_of_work() as db:
-            admin = create_planner(
-                db=db, username=args.username, password=password, name=args.name or args.username
-            )
-            admin.role = "city_admin"
-            print(f"已创建市级管理员 / city administrator created: {admin.username}")
+            print(work(db))
     except DomainError as exc:
         print(t(exc.key, **exc.params), file=sys.stderr)
         return 1
     finally:
         database.dispose()
     return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """The first city administrator (everyone else is invited or approved in the app)."""
+    from workshop.accounts.service import create_planner
+
+    password = args.password or getpass.getpass("密码 / password: ")
+
+    def work(db: Session) -> str:
+        admin = create_planner(
+            db=db, username=args.username, password=password, name=args.name or args.username
+        )
+        admin.role = "city_admin"
+        return f"已创建市级管理员 / city administrator created: {admin.username}"
+
+    return _account_command(work)
 
 
 def cmd_create_planner(args: argparse.Namespace) -> int:
     from workshop.accounts.service import create_planner
-    from workshop.errors import DomainError
-    from workshop.i18n import t
 
     password = args.password or getpass.getpass("密码 / password: ")
-    database = _database()
-    try:
-        with database.unit_of_work() as db:
-            planner = create_planner(
-                db=db,
-                username=args.username,
-                password=password,
-                name=args.name or args.username,
-                discipline=args.discipline,
-                title=args.title,
-                organisation=args.organisation,
-            )
-            print(f"已创建规划师账号 / planner created: {planner.username}")
-    except DomainError as exc:
-        print(t(exc.key, **exc.params), file=sys.stderr)
-        return 1
-    finally:
-        database.dispose()
-    return 0
+
+    def work(db: Session) -> str:
+        planner = create_planner(
+            db=db,
+            username=args.username,
+            password=password,
+            name=args.name or args.username,
+            discipline=args.discipline,
+            title=args.title,
+            organisation=args.organisation,
+        )
+        return f"已创建规划师账号 / planner created: {planner.username}"
+
+    return _account_command(work)
 
 
 def cmd_set_password(args: argparse.Namespace) -> int:
-    """Set a planner's password (an imported planner has none: `!imported`)."""
+    """Set a planner's password (an imported planner has none until this)."""
     from workshop.accounts.service import set_password
-    from workshop.errors import DomainError
-    from workshop.i18n import t
 
     password = args.password or getpass.getpass("新密码 / new password: ")
-    database = _database()
-    try:
-        with database.unit_of_work() as db:
-            planner = set_password(db=db, username=args.username, password=password)
-            print(f"已设置密码 / password set: {planner.username}")
-    except DomainError as exc:
-        print(t(exc.key, **exc.params), file=sys.stderr)
-        return 1
-    finally:
-        database.dispose()
-    return 0
+
+    def work(db: Session) -> str:
+        planner = set_password(db=db, username=args.username, password=password)
+        return f"已设置密码 / password set: {planner.username}"
+
+    return _account_command(work)
 
 
 def load_demo(db) -> tuple[str, str]:
