@@ -108,6 +108,25 @@ def pytest_report_header() -> str:
     return f"workshop test database: {TEST_DATABASE_URL or 'SQLite file per test'}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that reach a database.
+
+    A test that neither asks for `settings` (the per-test database every fixture that
+    opens one goes through) nor carries the `database` marker (it reads the URL itself)
+    runs the same on either database: the SQLite pass has already run it.
+    """
+    if not TEST_DATABASE_URL:
+        return
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        uses_db = "settings" in getattr(item, "fixturenames", ())
+        (keep if uses_db or item.get_closest_marker("database") else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture
 def app(settings: Settings):  # type: ignore[no-untyped-def]
     from workshop.app import create_app

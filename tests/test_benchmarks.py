@@ -105,6 +105,7 @@ def test_benchmark_runs_at_a_tiny_size(name: str):
     assert not re.search(r"5xx after resends: [1-9]", out), out
 
 
+@pytest.mark.database
 @pytest.mark.skipif(not POSTGRES, reason="several workers need PostgreSQL")
 def test_vote_storm_on_several_workers_runs_at_a_tiny_size():
     url = os.environ["WORKSHOP_TEST_DATABASE_URL"]
@@ -127,6 +128,7 @@ def test_vote_storm_on_several_workers_runs_at_a_tiny_size():
     assert "errors 0" in out or "0 errors" in out, out
 
 
+@pytest.mark.database
 @pytest.mark.skipif(not POSTGRES, reason="the PostgreSQL rush needs PostgreSQL")
 def test_qr_rush_on_postgresql_runs_at_a_tiny_size():
     url = os.environ["WORKSHOP_TEST_DATABASE_URL"]

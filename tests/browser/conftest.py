@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from ..serverproc import ServerProcess
@@ -60,6 +62,17 @@ def shot():  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(page, name: str) -> None:  # type: ignore[no-untyped-def]
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+        # A click that navigates may still be swapping documents: wait for the new one to
+        # load, and retry once, since Chromium refuses a capture in the middle of a swap.
+        path = str(ARTIFACTS / f"{name}.png")
+        for attempt in range(3):
+            try:
+                page.wait_for_load_state("load")
+                page.screenshot(path=path, full_page=False)
+                return
+            except PlaywrightError as exc:
+                if attempt == 2:
+                    print(f"screenshot {name} not taken: {exc}", file=sys.stderr)
+                page.wait_for_timeout(300)
 
     return take
