@@ -102,11 +102,13 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.followup.routes import router as followup
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
+    from workshop.proposals.routes import votes
     from workshop.reports.routes import bundles
     from workshop.reports.routes import router as reports
     from workshop.service_log.routes import router as service_log
     from workshop.workshops.routes import console, tablet
 
+    app.include_router(votes)  # first: the hot path is matched before anything else
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
     app.include_router(city)

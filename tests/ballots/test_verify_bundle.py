@@ -33,10 +33,10 @@ from workshop.proposals import service
 from workshop.proposals.audit import (
     ChainRows,
     _legacy_change_payload,
-    seal_record,
     sha256_of,
     verify_workshop,
 )
+from workshop.proposals.chain import seal_record
 from workshop.proposals.models import Proposal, VoteChange
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.stages import advance_stage

@@ -30,7 +30,8 @@ from workshop.bundle.service import read_bundle
 from workshop.db import Database, utcnow
 from workshop.errors import Invalid
 from workshop.i18n import t, use_locale
-from workshop.proposals.audit import append_change, seal_record, verify_workshop
+from workshop.proposals.audit import verify_workshop
+from workshop.proposals.chain import append_change, seal_record
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.workshops.models import Workshop
 
@@ -120,12 +121,10 @@ def _build(db, spec: dict) -> int:  # type: ignore[no-untyped-def]
             append_change(
                 db,
                 noise.id,
-                VoteChange(
-                    round_id=noise_round.id,
-                    proposal_id=proposals[0].id,
-                    participant_id=stranger.id,
-                    new_value=1,
-                ),
+                round_id=noise_round.id,
+                proposal_id=proposals[0].id,
+                participant_id=stranger.id,
+                new_value=1,
             )
         key = (r % len(rounds), p % len(proposals), who % len(people))
         vote = votes.get(key)
@@ -145,18 +144,14 @@ def _build(db, spec: dict) -> int:  # type: ignore[no-untyped-def]
         append_change(
             db,
             ws.id,
-            VoteChange(
-                round_id=vote.round_id,
-                proposal_id=vote.proposal_id,
-                participant_id=vote.participant_id,
-                old_value=old,
-                new_value=value,
-                source=source,
-                planner_id=(lead if source == "paper" else helper).id
-                if source != "tablet"
-                else None,
-                created_at=when,
-            ),
+            round_id=vote.round_id,
+            proposal_id=vote.proposal_id,
+            participant_id=vote.participant_id,
+            old_value=old,
+            new_value=value,
+            source=source,
+            planner_id=(lead if source == "paper" else helper).id if source != "tablet" else None,
+            created_at=when,
         )
     for _ in seal_at or ([] if version else [0]):
         seal()

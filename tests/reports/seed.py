@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from tests.factories import make_participant, make_workshop
 from workshop.accounts.models import Planner
 from workshop.assets.models import Asset, AssetSupport
-from workshop.proposals.audit import append_change
-from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
+from workshop.proposals.chain import append_change
+from workshop.proposals.models import Proposal, Vote, VotingRound
 from workshop.workshops.models import SatisfactionResponse, Workshop
 from workshop.workshops.stages import advance_stage
 
@@ -109,14 +109,12 @@ def seed_workshop(
             append_change(
                 db,
                 workshop.id,
-                VoteChange(
-                    round_id=voting_round.id,
-                    proposal_id=p.id,
-                    participant_id=person.id,
-                    old_value=None,
-                    new_value=value,
-                    source=source,
-                ),
+                round_id=voting_round.id,
+                proposal_id=p.id,
+                participant_id=person.id,
+                old_value=None,
+                new_value=value,
+                source=source,
             )
     db.add_all(
         SatisfactionResponse(

@@ -46,7 +46,7 @@ def _count(database, tablet, url, data):  # type: ignore[no-untyped-def]
 # only itself; the batch's BEGIN IMMEDIATE, once per group commit, goes out on the raw
 # cursor with the first statement and is not counted here); workshop + participant (one
 # SELECT); round + proposal + the participant's vote (one SELECT); the vote row (INSERT or
-# UPDATE); the audit chain's head and the hashed INSERT (audit.append_change hashes before
+# UPDATE); the audit chain's head and the hashed INSERT (chain.append_change hashes before
 # inserting: no id in the hash).
 # Dots add the budget read before the write and the dots-left read for the answer (taking
 # a dot back skips the budget read).

@@ -23,7 +23,7 @@ from workshop.ballots.representativeness import representativeness, under_repres
 from workshop.db import utcnow
 from workshop.errors import NotFound
 from workshop.i18n import REPORT_LOCALE, label, t, use_locale
-from workshop.proposals.audit import vote_chain_head
+from workshop.proposals.chain import vote_chain_head
 from workshop.proposals.consensus import (
     NO_GROUP,
     SIGNIFICANCE_MIN_SAMPLE,

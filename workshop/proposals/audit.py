@@ -16,13 +16,14 @@ The checks work on plain rows (dicts), loaded either from the database
   in the database shows here);
 - every finalised record version links and hashes the same way.
 
+Writing the chains: workshop.proposals.chain.
+
 Entries written before revision 0009 hashed the local ids ("version 1"); they still
 verify in the database they were written in, not in a bundle.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -30,17 +31,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Invitation, Planner
 from workshop.assessments.models import AssessmentRecord
-from workshop.db import utcnow
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.workshops.models import Participant
 
-# Advisory-lock class id for the per-workshop vote chain on PostgreSQL ("vote").
-_CHAIN_LOCK = 0x766F7465
 PAYLOAD_VERSION = 2
 
 
@@ -111,7 +109,7 @@ class ChainRows:
             .order_by(RecordSignature.id)
         )
         rows = cls(workshop_id, changes, votes, records, signatures=signatures)
-        rows.load_lookups(db, planner_ids | _content_planner_ids(records))
+        rows.load_lookups(db, planner_ids | content_planner_ids(records))
         return rows
 
     def load_lookups(
@@ -160,7 +158,7 @@ def _id_order(value: Any) -> tuple:
     return (0, value) if isinstance(value, int) and not isinstance(value, bool) else (1, str(value))
 
 
-def _content_planner_ids(records: list[dict]) -> set[Any]:
+def content_planner_ids(records: list[dict]) -> set[Any]:
     found: set[Any] = set()
 
     def collect(planner_id: Any) -> Any:
@@ -282,114 +280,6 @@ def _legacy_record_payload(record: dict, content: dict) -> dict:
         "prev_hash": record["prev_hash"],
         "content": content,
     }
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-def lock_chain(db: Session, workshop_id: int) -> None:
-    """Serialise appends to one workshop's chain (SQLite writers are serialised already)."""
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(
-            text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": _CHAIN_LOCK, "b": workshop_id}
-        )
-
-
-# Built once: on the vote path, building a statement costs more than running it.
-_CHAIN_HEAD = (
-    select(VoteChange.entry_hash)
-    .where(VoteChange.workshop_id == bindparam("workshop_id"), VoteChange.entry_hash.is_not(None))
-    .order_by(VoteChange.id.desc())
-    .limit(1)
-)
-
-
-def vote_chain_head(db: Session, workshop_id: int) -> str | None:
-    return db.scalar(_CHAIN_HEAD, {"workshop_id": workshop_id})
-
-
-def _ref(db: Session, model: type, row_id: int | None) -> str | None:
-    row = db.get(model, row_id) if row_id is not None else None  # identity map: no SQL
-    return row.ref if row is not None else None
-
-
-def append_change(db: Session, workshop_id: int, change: VoteChange) -> None:
-    """Link a new (not yet flushed) change into the workshop's chain and flush it."""
-    lock_chain(db, workshop_id)
-    change.workshop_id = workshop_id
-    change.created_at = change.created_at or utcnow()
-    change.source = change.source or "tablet"
-    change.prev_hash = vote_chain_head(db, workshop_id)
-    planner = db.get(Planner, change.planner_id) if change.planner_id is not None else None
-    rows = ChainRows(
-        workshop_id,
-        [],
-        [],
-        [],
-        refs={
-            "voting_round": {change.round_id: _ref(db, VotingRound, change.round_id)},
-            "proposal": {change.proposal_id: _ref(db, Proposal, change.proposal_id)},
-            "participant": {change.participant_id: _ref(db, Participant, change.participant_id)},
-        },
-        usernames={planner.id: planner.username} if planner is not None else {},
-    )
-    change.entry_hash = sha256_of(change_payload(_change_dict(change), rows))
-    db.add(change)
-    db.flush()
-
-
-def _change_dict(change: VoteChange) -> dict:
-    return {c.name: getattr(change, c.key) for c in VoteChange.__table__.c if c.key != "id"}
-
-
-def seal_record(db: Session, record: AssessmentRecord) -> str:
-    """Chain a just-finalised version to the previous finalised one; return its hash."""
-    lock_chain(db, record.workshop_id)
-    record.prev_hash = db.scalar(
-        select(AssessmentRecord.record_hash)
-        .where(
-            AssessmentRecord.workshop_id == record.workshop_id,
-            AssessmentRecord.record_hash.is_not(None),
-            AssessmentRecord.id != record.id,
-        )
-        .order_by(AssessmentRecord.version.desc())
-        .limit(1)
-    )
-    content = copy.deepcopy(record.content)
-    audit = dict(content.get("audit") or {})
-    audit.setdefault("vote_chain_head", vote_chain_head(db, record.workshop_id))
-    audit["record_hash"] = None
-    # Which instance finalised it, inside what the hash covers: the printed report shows
-    # it beside the hash (workshop.reports.anchor), and a re-signed copy cannot keep both.
-    from workshop.bundle import keys
-
-    key = keys.active()
-    audit["key_fingerprint"] = key.fingerprint if key is not None else None
-    content["audit"] = audit
-    fields: dict[str, Any] = {"version": record.version, "finalised_at": record.finalised_at}
-    fields["prev_hash"] = record.prev_hash
-    rows = ChainRows(record.workshop_id, [], [], [])
-    # A record's content names proposals and planners only.
-    rows.load_lookups(db, _content_planner_ids([{"content": content}]), tables=("proposal",))
-    digest = sha256_of(record_payload(fields, content, rows))
-    content["audit"]["record_hash"] = digest
-    record.content = content
-    record.record_hash = digest
-    db.flush()
-    _sign_record(db, record.id, digest)
-    return digest
-
-
-def _sign_record(db: Session, record_id: int, digest: str) -> None:
-    """Sign the record hash with this instance's key (when one is loaded)."""
-    from workshop.bundle import keys
-    from workshop.bundle.models import RecordSignature
-
-    key = keys.active()
-    if key is not None:
-        signature = key.sign(digest.encode("ascii"))
-        db.add(RecordSignature(record_id=record_id, public_key=key.public_b64, signature=signature))
-        db.flush()
 
 
 # --- checking ---------------------------------------------------------------------------

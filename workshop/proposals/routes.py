@@ -31,6 +31,9 @@ from workshop.templating import go_to, is_htmx, partial_or_back, render
 from workshop.workshops.models import Participant, Workshop
 
 router = APIRouter()
+# The hot path (every tap in a voting stage): its own router, included first, so a vote
+# is matched before the app walks every other router (FastAPI matches them in order).
+votes = APIRouter()
 
 
 def _float(raw: str) -> float | None:
@@ -141,7 +144,7 @@ async def _vote_answer(
     )
 
 
-@router.post("/w/{code}/proposals/{proposal_id}/support")
+@votes.post("/w/{code}/proposals/{proposal_id}/support")
 async def support(
     request: Request,
     code: str,
@@ -161,7 +164,7 @@ async def support(
     return await _vote_answer(request, code, cookie, proposal_id, action)
 
 
-@router.post("/w/{code}/proposals/{proposal_id}/vote")
+@votes.post("/w/{code}/proposals/{proposal_id}/vote")
 async def vote(
     request: Request,
     code: str,
