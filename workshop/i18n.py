@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+from babel.messages.catalog import Message
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -54,6 +55,17 @@ def normalise(value: str | None) -> str | None:
     return None
 
 
+def _texts(messages: Iterable[Message]) -> dict[str, str]:
+    """Return key -> text of the translated singular messages (the catalogs have no
+    plurals; a plural's id and string are tuples and are left out)."""
+    texts: dict[str, str] = {}
+    for message in messages:
+        key, text = message.id, message.string
+        if isinstance(key, str) and key and isinstance(text, str) and text:
+            texts[key] = text
+    return texts
+
+
 def load_translations(locale: str) -> tuple[Translations, dict[str, str]]:
     """Return one locale's `Translations` and its key -> text, read from the `.po` in
     memory (no file is written); a lone `.mo` is read as it is. Empty when neither."""
@@ -65,17 +77,12 @@ def load_translations(locale: str) -> tuple[Translations, dict[str, str]]:
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
-        texts = {m.id: m.string for m in catalog if isinstance(m.id, str) and m.id and m.string}
-        return Translations(buffer, domain=DOMAIN), texts
+        return Translations(buffer, domain=DOMAIN), _texts(catalog)
     if mo.exists():
         with mo.open("rb") as fh:
             translations = Translations(fh, domain=DOMAIN)
         with mo.open("rb") as fh:
-            texts = {
-                m.id: m.string
-                for m in read_mo(fh)
-                if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
-            }
+            texts = _texts(read_mo(fh))
         return translations, texts
     return Translations(domain=DOMAIN), {}
 

@@ -107,7 +107,9 @@ def _secure_cookie(name: bytes, value: bytes) -> tuple[bytes, bytes]:
 
 def _same(offered: str | None, token: str) -> bool:
     # Bytes: compare_digest refuses str with non-ASCII characters (a hostile header).
-    return bool(offered) and secrets.compare_digest(offered.encode(), token.encode())
+    if not offered:
+        return False
+    return secrets.compare_digest(offered.encode(), token.encode())
 
 
 def is_cross_site(headers: dict[bytes, bytes]) -> bool:

@@ -6,17 +6,21 @@ No answer may be a server error, and every refusal (4xx) carries a readable JSON
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+from workshop.assets import importing
 from workshop.proposals.service import submit_proposal
 from workshop.ratelimit import JOIN_CODES
 from workshop.security import csrf_token_for
 from workshop.workshops.stages import advance_stage
 
-from ..factories import PASSWORD, make_planner, make_workshop
+from ..factories import PASSWORD, demo_centre, make_planner, make_workshop
 from ..web.helpers import join
 
 MAX_EXAMPLES = 12  # ~140 operations: about 2 minutes (CI budget: 30 minutes for both databases)
@@ -32,7 +36,8 @@ def fuzz_schema(app):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def visitor(app, database):  # type: ignore[no-untyped-def]
-    """A logged-in planner who also joined their own workshop (in voting) on the device."""
+    """A logged-in planner who also joined their own workshop (in voting) on the device,
+    with a GIS file uploaded for the asset import (its token fills `{token}`)."""
     with database.unit_of_work() as s:
         planner = make_planner(s)
         ws = make_workshop(s, planner=planner, stage="proposals")
@@ -44,7 +49,23 @@ def visitor(app, database):  # type: ignore[no-untyped-def]
     join(client, ws.join_code)
     cookies = {c.name: c.value for c in client.cookies.jar}
     token = csrf_token_for(app.state.secret_key, cookies)  # bound to the login session
-    return {"cookies": cookies, "token": token, "ids": ids}
+    lon, lat = demo_centre()
+    point = {"type": "Point", "coordinates": [lon, lat]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": point, "properties": {"名称": "古树"}}],
+    }
+    response = client.post(
+        f"/console/workshops/{ws.id}/assets/import",
+        files={"file": ("assets.geojson", json.dumps(collection).encode(), "application/json")},
+        headers={"X-CSRF-Token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    ids["token"] = response.headers["location"].rsplit("/", 1)[-1]
+    folder = Path(app.state.settings.data_dir) / "imports" / "assets"
+    upload = importing.upload_path(folder, ids["token"])
+    return {"cookies": cookies, "token": token, "ids": ids, "upload": (upload, upload.read_bytes())}
 
 
 def test_no_server_errors_and_every_refusal_says_why(fuzz_schema, visitor):  # type: ignore[no-untyped-def]
@@ -71,6 +92,10 @@ def _check(case, visitor) -> None:  # type: ignore[no-untyped-def]
     # Wrong card codes (/c/{code}) count as failed guesses from this client; 20 of them
     # would answer every later /w/{code} request 429 before its route read the body.
     JOIN_CODES.reset()
+    # A case that imported the uploaded file used it up; put it back for the next one.
+    upload, data = visitor["upload"]
+    if not upload.exists():
+        upload.write_bytes(data)
     # Real ids, so requests get past "not found" into the routes' own checks.
     for name, value in visitor["ids"].items():
         if case.path_parameters and name in case.path_parameters:
@@ -120,10 +145,6 @@ BODILESS = {
     "/console/office/entries/{entry_id}/confirm",
     "/console/organisation/invitations/{invitation_id}/accept",
     "/console/sessions/{session_id}/end",
-    # The asset import reads its multipart form by hand (its fields depend on the file's
-    # layers); not yet declared, so the fuzz test does not reach it (closing note, issue 20).
-    "/console/workshops/{workshop_id}/assets/import",
-    "/console/workshops/{workshop_id}/assets/import/{token}",
 }
 
 
@@ -147,3 +168,11 @@ def test_every_post_declares_its_body_or_is_listed_as_bodiless(app):  # type: ig
     assert community == fields("/console/communities/{community_id}/edit", "multipart/form-data")
     rules = fields("/console/points/rules", "application/x-www-form-urlencoded")
     assert {"base_points.assessment", "capability.senior", "band0.lowest", "scope"} <= rules
+    assert fields("/console/workshops/{workshop_id}/assets/import", "multipart/form-data") == {
+        "file"
+    }
+    mapping = fields(
+        "/console/workshops/{workshop_id}/assets/import/{token}",
+        "application/x-www-form-urlencoded",
+    )
+    assert {"layer-0-class", "layer-0-subtype", "layer-0-name", "do_import"} <= mapping

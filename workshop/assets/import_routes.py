@@ -5,12 +5,13 @@ workshop.assets.importing; the upload waits under <data_dir>/imports/ by a rando
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import folium
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
 from workshop.assets import importing
@@ -22,11 +23,49 @@ from workshop.errors import Invalid
 from workshop.geo import to_geojson
 from workshop.i18n import t
 from workshop.mapping.maps import community_map, embed, to_display
+from workshop.openapi import FORM, MULTIPART, request_body
 from workshop.templating import go_to, render
+from workshop.web import wants_json
 from workshop.workshops.models import Workshop
 
 router = APIRouter(prefix="/console/workshops/{workshop_id}/assets/import")
 PROBLEMS_SHOWN = 50
+LAYER_FIELD = r"^layer-[0-9]+-(class|subtype|name|description)$"
+
+
+class UploadForm(BaseModel):
+    """The upload step's form, read by upload() (its part limit is the file limit)."""
+
+    file: bytes = Field(description=".geojson, .json, .kml or .zip (a zipped Shapefile)")
+
+
+class MappingForm(BaseModel):
+    """The mapping step's form, read by _mappings(): four fields per layer i of the file
+    (`layer-<i>-class`, `-subtype`, `-name`, `-description`; see importing.Mapping).
+    Layer 0 is named here, the others follow LAYER_FIELD. `do_import=1` imports;
+    without it the form previews."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"patternProperties": {LAYER_FIELD: {"type": "string"}}}
+    )
+
+    layer_0_class: str = Field(
+        "", alias="layer-0-class", description='a class, "field:<attribute>", or "" to skip'
+    )
+    layer_0_subtype: str = Field(
+        "", alias="layer-0-subtype", description='a subtype, "field:<attribute>", or ""'
+    )
+    layer_0_name: str = Field("", alias="layer-0-name", description="the name's attribute")
+    layer_0_description: str = Field(
+        "", alias="layer-0-description", description='the description\'s attribute, or ""'
+    )
+    do_import: Literal["1"] | None = None
+
+
+# Both bodies are read by hand below (the mapping's fields depend on the file's layers);
+# declared for the schema and the fuzz test (tests/security/test_fuzz.py).
+UPLOAD_BODY = request_body({MULTIPART: UploadForm})
+MAPPING_BODY = request_body({FORM: MappingForm})
 
 
 def _folder(request: Request) -> Path:
@@ -43,7 +82,7 @@ def upload_page(request: Request, workshop: PlannerWorkshop) -> Response:
     return render(request, "assets/import.html", context)
 
 
-@router.post("")
+@router.post("", openapi_extra=UPLOAD_BODY)
 async def upload(request: Request, workshop: PlannerWorkshop) -> Response:
     form = await request.form(max_part_size=importing.MAX_BYTES + 1024)
     upload = form.get("file")
@@ -164,7 +203,7 @@ def mapping_page(request: Request, workshop: PlannerWorkshop, token: str) -> Res
     return _page(request, workshop, token, layers, mappings)
 
 
-@router.post("/{token}")
+@router.post("/{token}", openapi_extra=MAPPING_BODY)
 async def preview_or_import(
     request: Request, workshop: PlannerWorkshop, db: DbSession, token: str
 ) -> Response:
@@ -180,6 +219,8 @@ async def preview_or_import(
             lambda: importing.import_assets(db=db, workshop=workshop, checked=checked)
         )
     except Invalid as exc:
+        if wants_json(request):
+            raise  # an API client gets the usual JSON {"detail", "code"}
         message = t(exc.key, **exc.params)
         return _page(request, workshop, token, layers, mappings, checked, status=422, error=message)
     path.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
@@ -31,6 +32,14 @@ from docx.shared import Mm, Pt, RGBColor
 
 from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.reports import model
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.styles.style import CharacterStyle
+    from docx.table import _Cell, _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 FONT = "Microsoft YaHei"  # 微软雅黑: text (Latin and Chinese)
 HEADING_FONT = "SimHei"  # 黑体: title and headings
@@ -46,7 +55,7 @@ RED = RGBColor(0xA1, 0x1D, 0x21)
 GREY = RGBColor(0x66, 0x66, 0x66)
 
 
-def _set_fonts(rpr, family: str) -> None:  # type: ignore[no-untyped-def]
+def _set_fonts(rpr: BaseOxmlElement, family: str) -> None:
     """Name `family` in every font slot of a w:rPr; quotes and dashes as East Asian."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -60,13 +69,13 @@ def _set_fonts(rpr, family: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _font(
-    run_or_style,
+    run_or_style: Run | CharacterStyle,
     *,
     size: float | None = None,
     bold: bool | None = None,
-    colour=None,
+    colour: RGBColor | None = None,
     family: str = FONT,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     font = run_or_style.font
     _set_fonts(run_or_style.element.get_or_add_rPr(), family)
     if size is not None:
@@ -81,16 +90,24 @@ def _font(
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def _run(paragraph, text: str, **kw) -> None:  # type: ignore[no-untyped-def]
+def _run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    colour: RGBColor | None = None,
+    family: str = FONT,
+) -> None:
     lines = _NOT_XML.sub("\ufffd", text).split("\n")
     for i, line in enumerate(lines):
         run = paragraph.add_run(line)
-        _font(run, **kw)
+        _font(run, size=size, bold=bold, colour=colour, family=family)
         if i < len(lines) - 1:
             run.add_break(WD_BREAK.LINE)
 
 
-def _field(paragraph, code: str) -> None:  # type: ignore[no-untyped-def]
+def _field(paragraph: Paragraph, code: str) -> None:
     """A PAGE / NUMPAGES field (Word fills it in when it lays out the pages)."""
     run = paragraph.add_run()
     _font(run, size=8.5, colour=GREY)
@@ -114,7 +131,7 @@ def _field(paragraph, code: str) -> None:  # type: ignore[no-untyped-def]
         run._r.append(el)
 
 
-def _row_flags(row, *, header: bool) -> None:  # type: ignore[no-untyped-def]
+def _row_flags(row: _Row, *, header: bool) -> None:
     trpr = row._tr.get_or_add_trPr()
     cant = OxmlElement("w:cantSplit")
     trpr.append(cant)
@@ -123,7 +140,7 @@ def _row_flags(row, *, header: bool) -> None:  # type: ignore[no-untyped-def]
         trpr.append(el)
 
 
-def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+def _shade(cell: _Cell, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -135,9 +152,10 @@ def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
 ALIGN = {"num": WD_ALIGN_PARAGRAPH.RIGHT, "centre": WD_ALIGN_PARAGRAPH.CENTER}
 
 
-def _table(doc, block: model.Block) -> None:  # type: ignore[no-untyped-def]
+def _table(doc: WordDocument, block: model.Block) -> None:
     has_header = any(c.text for c in block.cols)  # no empty shaded row on every page
-    rows = ([block.cols] if has_header else []) + block.rows + ([block.foot] if block.foot else [])
+    header_row = [model.Cell(c.text) for c in block.cols]
+    rows = ([header_row] if has_header else []) + block.rows + ([block.foot] if block.foot else [])
     table = doc.add_table(rows=len(rows), cols=len(block.cols))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -204,7 +222,7 @@ def _figure_png(svg: str) -> bytes | None:
     """Rasterise the map figure with cairosvg; without it the DOCX keeps the caption only
     (the PDF always carries the figure)."""
     try:
-        import cairosvg  # type: ignore[import-not-found]
+        import cairosvg
     except ImportError:
         return None
     try:
@@ -217,7 +235,7 @@ def _figure_png(svg: str) -> bytes | None:
         return None
 
 
-def _chinese_defaults(doc) -> None:  # type: ignore[no-untyped-def]
+def _chinese_defaults(doc: WordDocument) -> None:
     """Language zh-CN and Chinese fonts by default; a font table Word and WPS can match."""
     rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(rpr, FONT)

@@ -112,10 +112,13 @@ def boundary_geometry(geojson: object) -> BaseGeometry | None:
 
 
 def _finite_lonlat(item: dict) -> tuple[float, float] | None:
-    lon, lat = item.get("lon"), item.get("lat")
+    raw_lon, raw_lat = item.get("lon"), item.get("lat")
+    # Stored content is JSON: a coordinate is a number or a numeric string.
+    if not isinstance(raw_lon, int | float | str) or not isinstance(raw_lat, int | float | str):
+        return None
     try:
-        lon, lat = float(lon), float(lat)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        lon, lat = float(raw_lon), float(raw_lat)
+    except ValueError:
         return None
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return None
@@ -220,7 +223,10 @@ def asset_map_svg(
         centre = boundary_ll.centroid
     elif located:
         centre = MultiPoint(
-            [ll or geom.representative_point().coords[0] for ll, _, geom in located]  # type: ignore[union-attr]
+            [
+                ll if geom is None else geom.representative_point().coords[0]
+                for ll, _, geom in located
+            ]
         ).centroid
     else:
         return Markup("")

@@ -129,7 +129,8 @@ async def bundle_upload(
         done = import_prepared(db, prepared, photos_dir=photos_dir(request), owner_id=owner_id)
         db.flush()
         imported = db.get(Workshop, done.workshop_id)
-        return done, is_facilitator(db=db, workshop=imported, planner=planner)
+        visible = imported is not None and is_facilitator(db=db, workshop=imported, planner=planner)
+        return done, visible
 
     async with database.request_unit(write=True) as db:
         done, visible = await run_in_threadpool(write, db)

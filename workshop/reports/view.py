@@ -129,7 +129,7 @@ def view(content: dict, *, for_pdf: bool) -> dict:
     satisfaction = d(content.get("satisfaction"))
 
     total = participation.get("total") or 0
-    groups = [
+    groups: list[dict[str, Any]] = [
         {"group": g.get("group") or "未填写", "count": g.get("count") or 0}
         for g in lst(participation.get("by_group"))
         if isinstance(g, dict)

@@ -28,7 +28,7 @@ def satisfaction(content: dict, v: dict) -> list[Block]:
                 [t("report.responses"), summary["responses"], percent(1)],
             )
         )
-    ratings = dict(SATISFACTION)
+    ratings: dict[object, str] = dict(SATISFACTION)  # stored content: any rating value
     comments = [
         m for m in lst(d(content.get("satisfaction")).get("comments")) if isinstance(m, dict)
     ]
