@@ -50,7 +50,7 @@ _CHAIN_HEAD = (
     .order_by(VoteChange.id.desc())
     .limit(1)
 )
-_INSERT_CHANGE = insert(VoteChange.__table__)
+_INSERT_CHANGE = insert(VoteChange)
 
 
 def vote_chain_head(db: Session, workshop_id: int) -> str | None:

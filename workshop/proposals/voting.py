@@ -187,11 +187,13 @@ def _round_proposal_vote(
 
 # The vote's own writes are two Core statements on the session's connection (built once):
 # the ORM's flush of one row cost several times the statement (the vote path's hottest part).
-_INSERT_VOTE = insert(Vote.__table__)
+_INSERT_VOTE = insert(Vote)
 _UPDATE_VOTE = (
-    update(Vote.__table__)
-    .where(Vote.__table__.c.id == bindparam("vote_id"))
-    .values(value=bindparam("value"), source=bindparam("source"), updated_at=bindparam("now"))
+    update(Vote)
+    .where(Vote.id == bindparam("vote_id"))
+    .values(
+        value=bindparam("new_value"), source=bindparam("new_source"), updated_at=bindparam("now")
+    )
 )
 
 
@@ -231,11 +233,14 @@ def _cast(
                 "created_at": now,
                 "updated_at": now,
             }
-            vote_id = conn.execute(_INSERT_VOTE, fields).inserted_primary_key[0]
+            key = conn.execute(_INSERT_VOTE, fields).inserted_primary_key
+            assert key is not None
+            vote_id = key[0]
             vote = Vote(id=vote_id, **fields)  # the answer's copy; the row is written
         else:
             conn.execute(
-                _UPDATE_VOTE, {"vote_id": vote.id, "value": value, "source": source, "now": now}
+                _UPDATE_VOTE,
+                {"vote_id": vote.id, "new_value": value, "new_source": source, "now": now},
             )
             for key, new in (("value", value), ("source", source), ("updated_at", now)):
                 set_committed_value(vote, key, new)
