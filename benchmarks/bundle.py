@@ -38,8 +38,8 @@ from workshop.proposals.audit import (
     change_payload,
     sha256_of,
     verify_bundle_tables,
-    vote_chain_head,
 )
+from workshop.proposals.chain import vote_chain_head
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.workshops.models import Participant, Workshop
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient as StarletteTestClient
 
@@ -79,10 +79,39 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-TEST_DATABASE_URL = os.environ.get("WORKSHOP_TEST_DATABASE_URL", "")
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker process gets its own PostgreSQL database (the named
+    one with the worker's id appended), since every test recreates the public schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    return base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _per_worker(os.environ.get("WORKSHOP_TEST_DATABASE_URL", ""))
+_CREATED: set[str] = set()
+
+
+def _create_database_once(url: str) -> None:
+    """Create a worker's database beside the named one (trust auth, as CI has)."""
+    if url in _CREATED or url == os.environ.get("WORKSHOP_TEST_DATABASE_URL"):
+        return
+    target = make_url(url)
+    named = make_url(os.environ["WORKSHOP_TEST_DATABASE_URL"])
+    engine = create_engine(named, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+    _CREATED.add(url)
 
 
 def _fresh_postgres(url: str) -> None:
+    _create_database_once(url)
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -108,13 +137,27 @@ def pytest_report_header() -> str:
     return f"workshop test database: {TEST_DATABASE_URL or 'SQLite file per test'}"
 
 
+TESTS = Path(__file__).resolve().parent
+SERIAL_FOLDERS = ("browser", "durability")
+SERIAL_FILES = ("test_benchmarks.py",)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, run only the tests that reach a database.
+    """Mark the tests that start real servers or browsers `serial`; on PostgreSQL, run
+    only the tests that reach a database.
+
+    `serial` tests run alone after the others (scripts/test.sh runs the rest on two
+    processes with pytest-xdist): they assert no timings, but a crowd of requests or a
+    browser on a loaded machine only waits longer for nothing.
 
     A test that neither asks for `settings` (the per-test database every fixture that
     opens one goes through) nor carries the `database` marker (it reads the URL itself)
     runs the same on either database: the SQLite pass has already run it.
     """
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts
+        if parts[0] in SERIAL_FOLDERS or item.path.name in SERIAL_FILES:
+            item.add_marker(pytest.mark.serial)
     if not TEST_DATABASE_URL:
         return
     keep: list[pytest.Item] = []
