@@ -142,3 +142,8 @@ class SharedFailureLimiter(StoredFailureLimiter):
 JOIN_CODES = SharedFailureLimiter(limit=20, window=60.0, message_key="join.too_many")
 LOGINS_PER_ACCOUNT = StoredFailureLimiter(limit=10, window=300.0, message_key="login.too_many")
 LOGINS_PER_ADDRESS = StoredFailureLimiter(limit=20, window=300.0, message_key="login.too_many")
+# Every registration attempt counts (a made account as much as a refused one): it limits
+# both floods of applications and probing which usernames are taken, per address.
+REGISTRATIONS_PER_ADDRESS = StoredFailureLimiter(
+    limit=10, window=900.0, message_key="register.too_many"
+)
