@@ -15,9 +15,10 @@ from workshop.migrate import alembic_config, upgrade
 from ..factories import PASSWORD, make_planner
 
 
-def test_existing_accounts_stay_approved_and_placeholders_claimable(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url)
+def test_existing_accounts_stay_approved_and_placeholders_claimable(settings):
+    """On the test database (SQLite or PostgreSQL): down to 0016, rows as 0016 made them,
+    up again."""
+    url = settings.resolved_database_url()
     command.downgrade(alembic_config(url), "0016")
     engine = create_engine(url)
     assert "planner_application" not in inspect(engine).get_table_names()
