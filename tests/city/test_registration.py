@@ -3,13 +3,23 @@ pool (审核入库) on /console/admin: approve, or reject with a reason (issue 1
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from datetime import timedelta
 
-from workshop.accounts.models import Application, Planner
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, func, select
+
+from workshop.accounts.models import Application, LoginFailure, Planner
 from workshop.accounts.service import found_organisation
 from workshop.city.models import ActivityLog
+from workshop.db import utcnow
 from workshop.i18n import t, use_locale
+from workshop.ratelimit import (
+    LOGINS_PER_ACCOUNT,
+    REGISTRATIONS_PER_ADDRESS,
+    StoredFailureLimiter,
+    TooManyAttempts,
+)
 
 from ..factories import PASSWORD, make_planner
 from .pages import alert, field_value, node_text, option_texts
@@ -146,6 +156,11 @@ def test_a_rejected_applicant_reads_the_reason_and_cannot_log_in(app, client, da
     ]
 
 
+def _forget_attempts(database) -> None:  # type: ignore[no-untyped-def]
+    with database.unit_of_work() as s:
+        s.execute(delete(LoginFailure))
+
+
 def test_wrong_input_says_why_in_chinese_and_stores_nothing(app, client, database):
     ids = _accounts(database)
     before = (_count(database, Planner), _count(database, Application))
@@ -161,6 +176,7 @@ def test_wrong_input_says_why_in_chinese_and_stores_nothing(app, client, databas
         "planner.unknown_discipline": {"discipline": "lawyer"},
     }
     for key, change in cases.items():
+        _forget_attempts(database)  # more cases than the per-address budget
         answer = client.post("/register", data={**FORM, **change})
         assert answer.status_code in (409, 422), key
         assert alert(answer.text) == t(key, limit=8), key
@@ -176,12 +192,26 @@ def test_wrong_input_says_why_in_chinese_and_stores_nothing(app, client, databas
 
 def test_registration_is_throttled_per_address(client, database):
     _accounts(database)
-    for _ in range(10):
+    for _ in range(REGISTRATIONS_PER_ADDRESS.limit):
         client.post("/register", data={**FORM, "username": "planner"})  # taken: refused
     limited = client.post("/register", data={**FORM, "username": "fresh-name"})
     assert limited.status_code == 429
     assert "秒后再试" in alert(limited.text)
     assert _count(database, Application) == 0
+
+
+def test_a_shorter_window_never_purges_another_limiters_failures(db):
+    """Every stored limiter shares login_failure: a wrong join code (60 s window) must not
+    erase login or registration failures their 5-minute windows still count."""
+    account = "account|victim"
+    for _ in range(LOGINS_PER_ACCOUNT.limit):
+        db.add(
+            LoginFailure(key=LOGINS_PER_ACCOUNT._hash(account), at=utcnow() - timedelta(seconds=90))
+        )
+    db.flush()
+    StoredFailureLimiter(limit=20, window=60.0, message_key="join.too_many").fail(db, "x")
+    with pytest.raises(TooManyAttempts):
+        LOGINS_PER_ACCOUNT.check(db, account)
 
 
 def test_only_a_city_administrator_decides(app, client, database):
