@@ -89,7 +89,11 @@ def _claim_page(
     status_code: int = 200,
 ) -> Response:
     context = {"token": token, "account": planner, "error": error}
-    return render(request, "accounts/claim.html", context, status_code=status_code)
+    response = render(request, "accounts/claim.html", context, status_code=status_code)
+    # The token is in the address: keep the page out of caches and referrers.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @router.get("/claim/{token}")
