@@ -73,7 +73,7 @@ def test_the_admin_lists_placeholders_makes_a_link_and_its_owner_claims_it(app, 
     owner = TestClient(app)
     page = owner.get(path)
     assert page.status_code == 200 and field_value(page.text, "name") == "李工"
-    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["referrer-policy"] == "same-origin"
     assert page.headers["cache-control"] == "no-store"
     done = owner.post(
         path,

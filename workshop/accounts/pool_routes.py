@@ -90,9 +90,9 @@ def _claim_page(
 ) -> Response:
     context = {"token": token, "account": planner, "error": error}
     response = render(request, "accounts/claim.html", context, status_code=status_code)
-    # The token is in the address: keep the page out of caches and referrers.
+    # The token is in the address: keep the page out of caches (the app's Referrer-Policy,
+    # same-origin, already keeps it from other sites).
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
