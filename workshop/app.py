@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
 
 def _include_routers(app: FastAPI) -> None:
+    from workshop.accounts.pool_routes import router as pool
     from workshop.accounts.routes import router as accounts
     from workshop.assessments.routes import router as assessments
     from workshop.assets.import_routes import router as asset_import
@@ -111,6 +112,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(votes)  # first: the hot path is matched before anything else
     for router in (accounts, console, tablet, assets, proposals, assessments, service_log, live):
         app.include_router(router)
+    app.include_router(pool)
     app.include_router(city)
     app.include_router(communities)  # before followup: /console/communities/new is not an id
     app.include_router(followup)

@@ -172,6 +172,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     from workshop.demo import (
         DEMO_ADMIN,
         DEMO_ADMIN_PASSWORD,
+        DEMO_APPLICANT,
         DEMO_OFFICE_PASSWORD,
         DEMO_OFFICE_USER,
         meeting_data,
@@ -186,6 +187,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     print(f"  规划师账号 / planner login: {DEMO_USER} / {DEMO_PASSWORD}")
     print(f"  街道办账号 / street office login: {DEMO_OFFICE_USER} / {DEMO_OFFICE_PASSWORD}")
     print(f"  市级管理员 / city administrator: {DEMO_ADMIN} / {DEMO_ADMIN_PASSWORD}")
+    print(f"  待审核的注册申请 / application to review: {DEMO_APPLICANT} (/console/admin)")
     return 0
 
 

@@ -156,6 +156,8 @@ def load_finished_meeting(
 DEMO_OFFICE = "示例街道办事处（虚构）"
 DEMO_OFFICE_USER, DEMO_OFFICE_PASSWORD = "street", "demo-street"
 DEMO_ADMIN, DEMO_ADMIN_PASSWORD = "admin", "demo-admin"
+# An application awaiting the city administrator's review, so /console/admin shows one.
+DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD = "applicant", "demo-applicant"
 
 
 def load_city_roles(db: Session, *, planner: Planner, community: Community) -> None:
@@ -189,4 +191,23 @@ def load_city_roles(db: Session, *, planner: Planner, community: Community) -> N
     if db.scalar(signed) is None:
         start = date.today() - timedelta(days=365)
         city.sign_agreement(db, by=None, planner=planner, community=community, starts_on=start)
+    if db.scalar(select(Planner.id).where(Planner.username == DEMO_APPLICANT)) is None:
+        load_pending_application(db, organisation_id=planner.organisation_id)
     db.flush()
+
+
+def load_pending_application(db: Session, *, organisation_id: int | None) -> None:
+    """A fictional architect's registration, waiting for review (审核入库)."""
+    from workshop.accounts.registration import ApplicationForm, apply
+
+    form = ApplicationForm(
+        username=DEMO_APPLICANT,
+        name="李建安（虚构申请人）",
+        password=DEMO_APPLICANT_PASSWORD,
+        password_again=DEMO_APPLICANT_PASSWORD,
+        discipline="architect",
+        title="associate_senior",
+        organisation_id=organisation_id or 0,
+        statement="从事旧居住区改造设计八年，参与过两个社区的微更新议事。（示例数据）",
+    )
+    apply(db=db, form=form)

@@ -1,6 +1,13 @@
 """Import every model so Alembic and create_all see the whole schema."""
 
-from workshop.accounts.models import Invitation, LoginFailure, LoginSession, Organisation, Planner
+from workshop.accounts.models import (
+    Application,
+    Invitation,
+    LoginFailure,
+    LoginSession,
+    Organisation,
+    Planner,
+)
 from workshop.assessments.models import AssessmentRecord, ProfessionalReview, WorkshopFacilitator
 from workshop.assets.models import Asset
 from workshop.ballots.models import BallotCard, Population
@@ -24,6 +31,7 @@ from workshop.workshops.models import Participant, SatisfactionResponse, Worksho
 __all__ = [
     "ActivityLog",
     "Agreement",
+    "Application",
     "Invitation",
     "LoginFailure",
     "LoginSession",

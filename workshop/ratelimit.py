@@ -65,6 +65,12 @@ class FailureLimiter:
             self._failures.clear()
 
 
+# Every stored limiter shares the `login_failure` table, so a purge must spare the rows
+# the longest window still counts (a wrong join code, window 60 s, once erased login
+# failures after a minute). README: failures are kept 5 minutes.
+KEEP_FAILURES_S = 300.0
+
+
 class StoredFailureLimiter:
     """The same rule, with the failures in the database (shared by every worker)."""
 
@@ -94,9 +100,8 @@ class StoredFailureLimiter:
         from workshop.accounts.models import LoginFailure
 
         now = utcnow()
-        db.execute(
-            delete(LoginFailure).where(LoginFailure.at < now - timedelta(seconds=self.window))
-        )
+        keep = timedelta(seconds=max(self.window, KEEP_FAILURES_S))
+        db.execute(delete(LoginFailure).where(LoginFailure.at < now - keep))
         db.add(LoginFailure(key=self._hash(key), at=now))
         db.flush()
 
@@ -142,3 +147,8 @@ class SharedFailureLimiter(StoredFailureLimiter):
 JOIN_CODES = SharedFailureLimiter(limit=20, window=60.0, message_key="join.too_many")
 LOGINS_PER_ACCOUNT = StoredFailureLimiter(limit=10, window=300.0, message_key="login.too_many")
 LOGINS_PER_ADDRESS = StoredFailureLimiter(limit=20, window=300.0, message_key="login.too_many")
+# Every registration attempt counts (a made account as much as a refused one): it limits
+# both floods of applications and probing which usernames are taken, per address.
+REGISTRATIONS_PER_ADDRESS = StoredFailureLimiter(
+    limit=5, window=300.0, message_key="register.too_many"
+)

@@ -24,8 +24,15 @@ from ..factories import PASSWORD, demo_centre, make_planner, make_workshop
 from ..web.helpers import join
 
 MAX_EXAMPLES = 12  # ~140 operations: about 2 minutes (CI budget: 30 minutes for both databases)
-# Login and join-by-code answer a refusal with their form page and an alert in it.
-FORM_PAGES = {("POST", "/login"), ("POST", "/join")}
+# Login, join-by-code, registration and claiming an account answer a refusal with their
+# form page and an alert in it.
+FORM_PAGES = {
+    ("POST", "/login"),
+    ("POST", "/join"),
+    ("POST", "/register"),
+    ("GET", "/claim/{token}"),
+    ("POST", "/claim/{token}"),
+}
 STREAMS = r"/events$"  # endless Server-Sent-Event streams: nothing to fuzz
 
 
@@ -145,6 +152,8 @@ BODILESS = {
     "/console/office/entries/{entry_id}/confirm",
     "/console/organisation/invitations/{invitation_id}/accept",
     "/console/sessions/{session_id}/end",
+    "/console/admin/applications/{application_id}/approve",
+    "/console/placeholders/{placeholder_id}/claim-link",
 }
 
 

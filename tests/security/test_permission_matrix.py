@@ -15,11 +15,13 @@ from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
 from workshop.accounts.models import Invitation
+from workshop.accounts.registration import ApplicationForm, apply
 from workshop.accounts.service import found_organisation
 from workshop.assessments import versions
 from workshop.assessments.models import WorkshopFacilitator
 from workshop.assets.models import Asset
 from workshop.city import service as city
+from workshop.db import utcnow
 from workshop.followup.service import adopt
 from workshop.service_log.models import ServiceLogEntry
 from workshop.workshops.models import Participant
@@ -55,6 +57,7 @@ WHO = {
     "city_admin": {"city_admin"},
     "org_admin": {"org_admin"},
     "invitee": {"planner"},
+    "importer": {"lead", "city_admin"},  # the planner who imported the workshop, or the city
 }
 GUARD_CODES = {
     "login.required",
@@ -75,6 +78,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/"): "public",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
+    ("GET", "/register"): "public",  # apply to the expert pool (the account waits for review)
+    ("POST", "/register"): "public",
+    ("GET", "/claim/{token}"): "public",  # the token is the credential
+    ("POST", "/claim/{token}"): "public",
+    ("POST", "/console/placeholders/{placeholder_id}/claim-link"): "importer",
     ("POST", "/logout"): "public",
     ("GET", "/join"): "public",
     ("POST", "/join"): "public",
@@ -123,6 +131,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/console/office/entries/{entry_id}/confirm"): "office",
     ("POST", "/console/office/entries/{entry_id}/return"): "office",
     ("GET", "/console/admin"): "city_admin",
+    ("POST", "/console/admin/applications/{application_id}/approve"): "city_admin",
+    ("POST", "/console/admin/applications/{application_id}/reject"): "city_admin",
     ("POST", "/console/admin/accounts/{account_id}/disable"): "city_admin",
     ("POST", "/console/admin/accounts/{account_id}/enable"): "city_admin",
     ("POST", "/console/admin/communities/{community_id}/office"): "city_admin",
@@ -264,6 +274,16 @@ def _arrange(database, secret: str) -> tuple[dict, dict]:  # type: ignore[no-unt
         s.flush()
         entry = s.scalar(select(ServiceLogEntry).where(ServiceLogEntry.planner_id == lead.id))
         invitation = s.scalar(select(Invitation.id))
+        # A registration awaiting review, and a placeholder the lead's import named.
+        application = apply(
+            db=s,
+            form=ApplicationForm(
+                username="applicant", name="申请人", password=PASSWORD, password_again=PASSWORD
+            ),
+        )
+        placeholder = make_planner(s, username="placeholder")
+        placeholder.password_hash, placeholder.disabled_at = "!invited", utcnow()
+        s.add(Invitation(kind="account", planner_id=placeholder.id, workshop_id=ws.id))
         values = {
             "workshop_id": ws.id,
             "code": ws.join_code,
@@ -279,6 +299,8 @@ def _arrange(database, secret: str) -> tuple[dict, dict]:  # type: ignore[no-unt
             "invitation_id": invitation,
             "agreement_id": spare_agreement.id,
             "account_id": spare.id,
+            "application_id": application.id,
+            "placeholder_id": placeholder.id,
             "office_id": office.id,
             "table": "assets",
             "ext": "csv",

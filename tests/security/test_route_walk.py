@@ -18,6 +18,8 @@ PUBLIC = {
     "/j/{code}/next",
     "/j/{code}/shared",
     "/c/{code}",
+    "/register",  # apply to the expert pool; the account waits for review
+    "/claim/{token}",  # the one-time token is the credential
     "/openapi.json",
 }
 # Base-map tiles are public imagery (no workshop data), like static files.

@@ -75,6 +75,34 @@ class Invitation(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A claim link (kind "account") stops working then; a new link replaces the old hash.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# An application's decision: pending until a city administrator admits (入库) or rejects it.
+DECISIONS = ("pending", "approved", "rejected")
+
+
+class Application(Base):
+    """A planner's registration (注册申请): the account waits, disabled, until a city
+    administrator reviews it into the expert pool (审核入库) or rejects it with a reason.
+    Accounts without an application (made by the CLI, an administrator, migrated) were
+    never reviewed this way and count as admitted."""
+
+    __tablename__ = "planner_application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    planner_id: Mapped[int] = mapped_column(ForeignKey("planner.id"), unique=True)
+    # The organisation record the applicant chose (a request: joined on approval).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    statement: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decision: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(500), default="")
 
 
 class LoginSession(Base):

@@ -47,8 +47,10 @@ def _start(request: Request, db: DbSession, planner, target: str) -> Response:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
-    return render(request, "accounts/login.html", {"next": _safe_next(next)})
+def login_page(request: Request, next: str | None = None, done: str | None = None) -> Response:
+    # done: what the page that sent the visitor here finished ("applied", "claimed").
+    notice = {"applied": "register.sent", "claimed": "claim.done"}.get(done or "")
+    return render(request, "accounts/login.html", {"next": _safe_next(next), "notice": notice})
 
 
 @router.post("/login")
@@ -67,7 +69,7 @@ def login(
         LOGINS_PER_ADDRESS.check(db, address)
         planner = authenticate(db=db, username=username, password=password)
     except (NotAuthenticated, TooManyAttempts) as exc:
-        if isinstance(exc, NotAuthenticated):
+        if isinstance(exc, NotAuthenticated) and exc.key == "login.failed":
             LOGINS_PER_ACCOUNT.fail(db, account)
             LOGINS_PER_ADDRESS.fail(db, address)
         context = {

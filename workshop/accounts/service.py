@@ -150,8 +150,15 @@ def authenticate(*, db: Session, username: str, password: str) -> Planner:
         _hasher.verify(planner.password_hash if planner else _DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         raise NotAuthenticated("login.failed") from None
-    if planner is None or planner.disabled_at is not None:
+    if planner is None:
         raise NotAuthenticated("login.failed")
+    if planner.disabled_at is not None:
+        # Only someone who typed the right password learns that an application waits
+        # (or was rejected): the page reveals no more about usernames than before.
+        from workshop.accounts.registration import refusal_key
+
+        key, params = refusal_key(db, planner)
+        raise NotAuthenticated(key, **params)
     if _hasher.check_needs_rehash(planner.password_hash):
         planner.password_hash = _hasher.hash(password)
     return planner

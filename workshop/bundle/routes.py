@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from workshop.accounts import claims
 from workshop.bundle import trust
 from workshop.bundle.models import TrustedKey, WorkshopOrigin
 from workshop.deps import CityAdmin, CurrentPlanner, DbSession
@@ -40,6 +41,10 @@ def bundles_page(request: Request, planner: CurrentPlanner, db: DbSession) -> Re
         "trusted": list(db.scalars(select(TrustedKey).order_by(TrustedKey.enrolled_at))),
         "named": named,
         "already": bool(request.query_params.get("already")),
+        # Co-facilitators the imports named: the importer hands each a claim link.
+        "placeholders": claims.open_placeholders(
+            db, importer=None if planner.role == "city_admin" else planner
+        ),
     }
     return render(request, "bundle/bundles.html", context)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from workshop.accounts import sessions
+from workshop.accounts import claims, registration, sessions
 from workshop.accounts.models import Planner
 from workshop.accounts.service import create_planner
 from workshop.city import office, service
@@ -17,7 +17,7 @@ from workshop.city.models import Agreement, StreetOffice
 from workshop.communities.models import Community
 from workshop.db import utcnow
 from workshop.deps import CityAdmin, DbSession, RowId, StreetOfficeUser
-from workshop.errors import Invalid, NotFound
+from workshop.errors import Conflict, Invalid, NotFound
 from workshop.templating import go_to, render
 
 router = APIRouter(prefix="/console")
@@ -127,8 +127,33 @@ def admin_page(request: Request, planner: CityAdmin, db: DbSession) -> Response:
         "accounts": list(db.scalars(select(Planner).order_by(Planner.role, Planner.username))),
         "offices": list(db.scalars(select(StreetOffice).order_by(StreetOffice.name))),
         "communities": list(db.scalars(select(Community).order_by(Community.name))),
+        "applications": registration.pending(db),
+        "decisions": registration.decided(db),
+        "unadmitted": registration.unadmitted(db),
+        "placeholders": claims.open_placeholders(db),
     }
     return render(request, "city/admin.html", context)
+
+
+@router.post("/admin/applications/{application_id}/approve")
+def approve_application(
+    request: Request, application_id: RowId, planner: CityAdmin, db: DbSession
+) -> Response:
+    """Admit an applicant into the expert pool (审核入库): the account may log in."""
+    registration.approve(db=db, by=planner, application_id=application_id)
+    return go_to(request, "/console/admin#applications")
+
+
+@router.post("/admin/applications/{application_id}/reject")
+def reject_application(
+    request: Request,
+    application_id: RowId,
+    planner: CityAdmin,
+    db: DbSession,
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    registration.reject(db=db, by=planner, application_id=application_id, reason=reason)
+    return go_to(request, "/console/admin#applications")
 
 
 @router.post("/admin/offices")
@@ -195,6 +220,8 @@ def enable_account(
     account = db.get(Planner, account_id)
     if account is None or account.password_hash.startswith("!"):
         raise NotFound("error.not_found")  # a bundle's placeholder is claimed, not enabled
+    if registration.state_of(db, account) != "approved":
+        raise Conflict("application.review_first")  # an applicant is admitted, not enabled
     account.disabled_at = None
     service.log(db, planner, "account.enable", account=account.id)
     return go_to(request, "/console/admin#accounts")
