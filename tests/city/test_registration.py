@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
-from workshop.accounts.models import Application, LoginFailure, Planner
-from workshop.accounts.service import found_organisation
+from workshop.accounts.models import Application, Invitation, LoginFailure, Planner
+from workshop.accounts.service import accept_invitation, found_organisation
 from workshop.city.models import ActivityLog
 from workshop.db import utcnow
 from workshop.i18n import t, use_locale
@@ -101,7 +101,8 @@ def test_a_planner_applies_waits_for_review_and_logs_in_once_approved(app, clien
     _as(app, "wangfang", "long-enough-1")  # approved: logs in
     with database.unit_of_work(write=False) as s:
         planner = s.scalar(select(Planner).where(Planner.username == "wangfang"))
-        assert planner.organisation_id == ids["org"] and planner.organisation == "甲规划院"
+        # The city's review admits to the pool; the organisation is asked, not joined.
+        assert planner.organisation_id is None
         assert planner.discipline == "architect" and planner.title == "senior"
         stored = s.get(Application, application.id)
         admin_id = s.scalar(select(Planner.id).where(Planner.username == "cityadmin"))
@@ -110,6 +111,22 @@ def test_a_planner_applies_waits_for_review_and_logs_in_once_approved(app, clien
         log = s.scalar(select(ActivityLog).where(ActivityLog.action == "application.approve"))
         assert log.actor_id == admin_id and log.detail["account"] == planner.id
     assert "application.approve" in _actions(database)
+    # The organisation's administrator sees the request and invites; the planner accepts.
+    org_admin = _as(app, "planner")
+    requests = node_text(org_admin.get("/console/points").text, "join-requests")
+    assert "王芳" in requests
+    invited = org_admin.post("/console/organisation/invite", data={"username": "wangfang"})
+    assert invited.status_code == 200
+    assert node_text(org_admin.get("/console/points").text, "join-requests") == ""
+    with database.unit_of_work(write=False) as s:
+        invitation = s.scalar(select(Invitation).where(Invitation.kind == "organisation"))
+        assert invitation.organisation_id == ids["org"] and invitation.accepted_at is None
+    with database.unit_of_work() as s:
+        wangfang = s.scalar(select(Planner).where(Planner.username == "wangfang"))
+        accept_invitation(db=s, planner=wangfang, invitation_id=invitation.id)
+    with database.unit_of_work(write=False) as s:
+        wangfang = s.scalar(select(Planner).where(Planner.username == "wangfang"))
+        assert wangfang.organisation_id == ids["org"] and wangfang.organisation == "甲规划院"
     again = admin.post(
         f"/console/admin/applications/{application.id}/approve",
         headers={"Accept": "application/json"},

@@ -3,8 +3,10 @@
 A planner applies on /register: the account is made at once but disabled, with an
 application, so it cannot log in (the login page says the application awaits review, and
 only to someone who typed its password). A city administrator admits it (the account is
-enabled and joins the organisation record the applicant chose) or rejects it with a
-reason. Every submission and decision is in the activity log with who and when.
+enabled) or rejects it with a reason. The organisation the applicant chose is asked, not
+joined: its administrator sees the request (`join_requests`) and invites, and the planner
+accepts, as for any organisation invitation; the city's review never makes a member.
+Every submission and decision is in the activity log with who and when.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from workshop.accounts.models import Application, Organisation, Planner
-from workshop.accounts.service import DISCIPLINES, TITLES, _join, create_planner
+from workshop.accounts.models import Application, Invitation, Organisation, Planner
+from workshop.accounts.service import DISCIPLINES, TITLES, create_planner
 from workshop.db import utcnow
 from workshop.errors import Conflict, Invalid, NotFound
 from workshop.text import clean_line, clean_text
@@ -164,8 +166,8 @@ def _pending_application(db: Session, application_id: int) -> tuple[Application,
 
 
 def approve(*, db: Session, by: Planner, application_id: int) -> Planner:
-    """Admit the applicant into the expert pool: the account may log in, and joins the
-    organisation record it chose (the city's review is the approval)."""
+    """Admit the applicant into the expert pool: the account may log in. Membership of the
+    organisation it chose waits for that organisation's administrator (`join_requests`)."""
     application, planner = _pending_application(db, application_id)
     application.decision, application.decided_by, application.decided_at = (
         "approved",
@@ -173,8 +175,6 @@ def approve(*, db: Session, by: Planner, application_id: int) -> Planner:
         utcnow(),
     )
     planner.disabled_at = None
-    if application.organisation_id is not None:
-        _join(planner, db.get(Organisation, application.organisation_id))
     db.flush()
     _log(
         db,
@@ -223,3 +223,26 @@ def _log(db: Session, actor: Planner, action: str, **kwargs: object) -> None:
 def organisations(db: Session) -> list[Organisation]:
     """The organisation records an applicant chooses from."""
     return list(db.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def join_requests(db: Session, organisation: Organisation) -> list[Planner]:
+    """Admitted planners who chose `organisation` when they applied and are neither its
+    members nor already invited: its administrator decides whether to invite them."""
+    invited = select(Invitation.planner_id).where(
+        Invitation.kind == "organisation",
+        Invitation.organisation_id == organisation.id,
+        Invitation.accepted_at.is_(None),
+    )
+    stmt = (
+        select(Planner)
+        .join(Application, Application.planner_id == Planner.id)
+        .where(
+            Application.organisation_id == organisation.id,
+            Application.decision == "approved",
+            Planner.organisation_id.is_distinct_from(organisation.id),
+            Planner.disabled_at.is_(None),
+            Planner.id.not_in(invited),
+        )
+        .order_by(Application.decided_at)
+    )
+    return list(db.scalars(stmt))

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 from sqlalchemy.orm import Session
 
+from workshop.accounts import registration
 from workshop.accounts import service as accounts
 from workshop.accounts.models import Planner
 from workshop.accounts.service import DISCIPLINES
@@ -174,6 +175,7 @@ def points(
 ) -> Response:
     year = year or date.today().year
     summary = yearly.year_summary(db=db, planner=planner, year=year)
+    org = accounts.is_org_admin(db, planner)
     context = {
         "planner": planner,
         "year": year,
@@ -187,7 +189,8 @@ def points(
         "floor": min(
             (band[0] for band in summary.breakdown.rules["satisfaction_bands"]), default=0
         ),
-        "org_admin": accounts.is_org_admin(db, planner),
+        "org_admin": org,
+        "join_requests": registration.join_requests(db, org) if org is not None else [],
         "invitations": accounts.open_invitations(db=db, planner=planner),
     }
     return render(request, "service_log/points.html", context)
