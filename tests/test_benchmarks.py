@@ -73,6 +73,11 @@ BENCHMARKS = {
         r"vote / bare throughput",
     ),
     "qr_rush": (["-m", "benchmarks.qr_rush"], ["--joins", "6"], r"stored: 6 of 6"),
+    "many_rooms": (
+        ["-m", "benchmarks.many_rooms"],
+        ["--workshops", "2", "--tablets", "3", "--votes", "2"],
+        r"acknowledged = stored",
+    ),
     "photo_memory": (
         ["-m", "benchmarks.photo_memory"],
         ["--uploads", "2", "--side", "300"],
@@ -137,3 +142,19 @@ def test_qr_rush_on_postgresql_runs_at_a_tiny_size():
     )
     assert "stored: 6 of 6" in out, out
     assert "PostgreSQL sessions opened during the rush" in out, out
+
+
+@pytest.mark.database
+@pytest.mark.skipif(not POSTGRES, reason="several workers need PostgreSQL")
+def test_many_rooms_on_postgresql_runs_at_a_tiny_size():
+    url = os.environ["WORKSHOP_TEST_DATABASE_URL"]
+    out = _run(
+        [
+            "-m",
+            "benchmarks.many_rooms",
+            *("--workshops", "2", "--tablets", "3", "--votes", "2"),
+            *("--database-url", url, "--workers", "2"),
+        ]
+    )
+    assert "acknowledged = stored" in out, out
+    assert "5xx after resends: 0" in out, out
