@@ -9,9 +9,11 @@ need=()
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-zenhei)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# The .docx report is checked by converting it as a street office's Word/WPS would read it.
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
   else
     echo "missing system packages: ${need[*]} (sudo apt-get install -y ${need[*]})" >&2
   fi
