@@ -1,9 +1,15 @@
 """Planner pages to import existing assets from a GIS file: upload → map the fields of
 each layer → preview on the map → import. Reading and checking is
-workshop.assets.importing; the upload waits under <data_dir>/imports/ by a random token."""
+workshop.assets.importing; the upload waits under <data_dir>/imports/ by a random token.
+
+The flow is the same whether the assets go to a workshop (here) or to a community's
+standing inventory (workshop.inventory.routes): each route names its `Target` and what
+storing means, and the steps below do the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +23,12 @@ from workshop.assets import importing
 from workshop.assets.importing import Checked, Layer, Mapping
 from workshop.assets.service import ASSET_CLASSES, subtypes_for
 from workshop.basemaps.config import base_map_of
+from workshop.communities.models import Community
 from workshop.deps import DbSession, PlannerWorkshop
 from workshop.errors import Invalid
 from workshop.geo import to_geojson
 from workshop.i18n import t
-from workshop.mapping.maps import community_map, embed, to_display
+from workshop.mapping.maps import allow_online_tiles, community_map, embed, to_display
 from workshop.templating import go_to, render
 from workshop.workshops.models import Workshop
 
@@ -29,36 +36,56 @@ router = APIRouter(prefix="/console/workshops/{workshop_id}/assets/import")
 PROBLEMS_SHOWN = 50
 
 
-def _folder(request: Request) -> Path:
+@dataclass(frozen=True)
+class Target:
+    """Where an import goes, as the pages show it: a workshop or a community's inventory."""
+
+    community: Community
+    planner: Any  # the console header's account
+    base: str  # the flow's URL
+    back: str  # the page the planner came from
+    back_label: str  # message key of the back link
+    place: str  # shown beside the back link
+    title: str = "asset_import.title"  # message key of the heading
+    hint: str = "asset_import.hint"
+    replace_option: bool = False  # the inventory may replace what it holds
+
+
+def folder(request: Request) -> Path:
     return Path(request.app.state.settings.data_dir) / "imports" / "assets"
 
 
-def _base(workshop: Workshop) -> str:
-    return f"/console/workshops/{workshop.id}/assets/import"
+def _workshop_target(workshop: Workshop) -> Target:
+    return Target(
+        community=workshop.community,
+        planner=workshop.planner,
+        base=f"/console/workshops/{workshop.id}/assets/import",
+        back=f"/console/workshops/{workshop.id}",
+        back_label="asset_import.back",
+        place=workshop.community.name,
+    )
 
 
-@router.get("")
-def upload_page(request: Request, workshop: PlannerWorkshop) -> Response:
-    context = {"workshop": workshop, "planner": workshop.planner, "step": "upload", "map": None}
+def upload_step(request: Request, target: Target) -> Response:
+    context = {"target": target, "planner": target.planner, "step": "upload", "map": None}
     return render(request, "assets/import.html", context)
 
 
-@router.post("")
-async def upload(request: Request, workshop: PlannerWorkshop) -> Response:
+async def receive_upload(request: Request, target: Target) -> Response:
     form = await request.form(max_part_size=importing.MAX_BYTES + 1024)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise Invalid("community.import.empty")
     data = await upload.read(importing.MAX_BYTES + 1)
-    token = importing.store_upload(_folder(request), upload.filename, data)
-    path = importing.upload_path(_folder(request), token)
+    token = importing.store_upload(folder(request), upload.filename, data)
+    path = importing.upload_path(folder(request), token)
     try:
         # A file that cannot be read is refused at once; GDAL reads off the event loop.
         await run_in_threadpool(importing.read_layers, path)
     except Invalid:
         path.unlink(missing_ok=True)
         raise
-    return go_to(request, f"{_base(workshop)}/{token}")
+    return go_to(request, f"{target.base}/{token}")
 
 
 def _mappings(form: Any, layers: list[Layer]) -> dict[str, Mapping]:
@@ -78,10 +105,10 @@ def _mappings(form: Any, layers: list[Layer]) -> dict[str, Mapping]:
     return out
 
 
-def _preview_map(workshop: Workshop, checked: Checked | None, layers: list[Layer]) -> Any:
+def _preview_map(community: Community, checked: Checked | None, layers: list[Layer]) -> Any:
     """The community map with the file's features: by class once mapped, grey before."""
-    m = community_map(workshop.community)
-    base = base_map_of(workshop.community.base_map)
+    m = community_map(community)
+    base = base_map_of(community.base_map)
     features = []
     if checked is not None:
         for _layer, fields in checked.assets:
@@ -117,7 +144,7 @@ def _preview_map(workshop: Workshop, checked: Checked | None, layers: list[Layer
 
 def _page(
     request: Request,
-    workshop: Workshop,
+    target: Target,
     token: str,
     layers: list[Layer],
     mappings: dict[str, Mapping],
@@ -125,6 +152,7 @@ def _page(
     *,
     status: int = 200,
     error: str = "",
+    replace: bool = False,
 ) -> Response:
     problems = [
         {"layer": p.layer, "n": p.n, "message": t(p.error.key, **p.error.params)}
@@ -134,10 +162,10 @@ def _page(
     for layer_name, _fields in checked.assets if checked else []:
         counts[layer_name] = counts.get(layer_name, 0) + 1
     context = {
-        "workshop": workshop,
-        "planner": workshop.planner,
+        "target": target,
+        "planner": target.planner,
         "step": "preview" if checked is not None else "map",
-        "action": f"{_base(workshop)}/{token}",
+        "action": f"{target.base}/{token}",
         "layers": layers,
         "refusals": {
             layer.name: t(layer.refused.key, **layer.refused.params)
@@ -146,41 +174,79 @@ def _page(
         },
         "mappings": mappings,
         "classes": list(ASSET_CLASSES),
-        "subtypes": subtypes_for(workshop.community),
+        "subtypes": subtypes_for(target.community),
         "checked": checked,
         "counts": counts,
         "problems": problems[:PROBLEMS_SHOWN],
         "more_problems": max(0, len(problems) - PROBLEMS_SHOWN),
         "error": error,
-        "map": _preview_map(workshop, checked, layers),
+        "replace": replace,
+        "map": _preview_map(target.community, checked, layers),
     }
+    allow_online_tiles(request, target.community)
     return render(request, "assets/import.html", context, status_code=status)
+
+
+def mapping_step(request: Request, target: Target, token: str) -> Response:
+    layers = importing.read_layers(importing.upload_path(folder(request), token))
+    mappings = {layer.name: importing.guess_mapping(layer) for layer in layers}
+    return _page(request, target, token, layers, mappings)
+
+
+Store = Callable[[Checked, str, bool], int]  # (checked, format name, replace) -> count
+
+
+async def preview_or_store(
+    request: Request, target: Target, token: str, store: Store, done: Callable[[int], str]
+) -> Response:
+    """Preview the mapping posted; with `do_import`, store it all (or nothing) and go on."""
+    path = importing.upload_path(folder(request), token)
+    layers = await run_in_threadpool(importing.read_layers, path)  # off the event loop
+    form = await request.form()
+    mappings = _mappings(form, layers)
+    replace = target.replace_option and form.get("replace") == "on"
+    checked = await run_in_threadpool(importing.check_layers, target.community, layers, mappings)
+    if form.get("do_import") != "1":
+        return _page(request, target, token, layers, mappings, checked, replace=replace)
+    fmt = importing.fmt_name(importing.FORMATS[path.suffix.lower()])
+    try:
+        count = await run_in_threadpool(store, checked, fmt, replace)
+    except Invalid as exc:
+        message = t(exc.key, **exc.params)
+        return _page(
+            request, target, token, layers, mappings, checked,
+            status=422, error=message, replace=replace,
+        )  # fmt: skip
+    path.unlink(missing_ok=True)
+    return go_to(request, done(count))
+
+
+# -- into a workshop -----------------------------------------------------------------------
+
+
+@router.get("")
+def upload_page(request: Request, workshop: PlannerWorkshop) -> Response:
+    return upload_step(request, _workshop_target(workshop))
+
+
+@router.post("")
+async def upload(request: Request, workshop: PlannerWorkshop) -> Response:
+    return await receive_upload(request, _workshop_target(workshop))
 
 
 @router.get("/{token}")
 def mapping_page(request: Request, workshop: PlannerWorkshop, token: str) -> Response:
-    layers = importing.read_layers(importing.upload_path(_folder(request), token))
-    mappings = {layer.name: importing.guess_mapping(layer) for layer in layers}
-    return _page(request, workshop, token, layers, mappings)
+    return mapping_step(request, _workshop_target(workshop), token)
 
 
 @router.post("/{token}")
 async def preview_or_import(
     request: Request, workshop: PlannerWorkshop, db: DbSession, token: str
 ) -> Response:
-    path = importing.upload_path(_folder(request), token)
-    layers = await run_in_threadpool(importing.read_layers, path)  # off the event loop
-    form = await request.form()
-    mappings = _mappings(form, layers)
-    checked = await run_in_threadpool(importing.check_layers, workshop, layers, mappings)
-    if form.get("do_import") != "1":
-        return _page(request, workshop, token, layers, mappings, checked)
-    try:
-        count = await run_in_threadpool(
-            lambda: importing.import_assets(db=db, workshop=workshop, checked=checked)
-        )
-    except Invalid as exc:
-        message = t(exc.key, **exc.params)
-        return _page(request, workshop, token, layers, mappings, checked, status=422, error=message)
-    path.unlink(missing_ok=True)
-    return go_to(request, f"/console/workshops/{workshop.id}?imported={count}#assets-panel")
+    def store(checked: Checked, _fmt: str, _replace: bool) -> int:
+        return importing.import_assets(db=db, workshop=workshop, checked=checked)
+
+    def done(count: int) -> str:
+        return f"/console/workshops/{workshop.id}?imported={count}#assets-panel"
+
+    return await preview_or_store(request, _workshop_target(workshop), token, store, done)

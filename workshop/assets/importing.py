@@ -1,4 +1,5 @@
-"""Import existing assets (last year's survey, a GIS layer of facilities) into a workshop.
+"""Import existing assets (last year's survey, a GIS layer of facilities) into a workshop
+or into a community's standing inventory (workshop.inventory.service.import_inventory).
 
 Read with pyogrio (GDAL): GeoJSON, KML, a zipped Shapefile (each .shp in the zip is its
 own layer) and a GeoPackage (each table its own layer). Every layer is listed by name
@@ -35,6 +36,7 @@ from workshop import geo
 from workshop.assets.models import Asset
 from workshop.assets.service import ASSET_CLASSES, AssetFields, _clean_fields, subtypes_for
 from workshop.communities.importing import dbf_records, text_encoding
+from workshop.communities.models import Community
 from workshop.errors import DomainError, Invalid
 from workshop.i18n import label
 from workshop.live.broker import announce
@@ -335,9 +337,12 @@ def _single(geom: BaseGeometry | None) -> BaseGeometry:
     return geom
 
 
-def check_layers(workshop: Workshop, layers: list[Layer], mappings: dict[str, Mapping]) -> Checked:
-    """Apply each layer's mapping and check every feature as a tablet's pin is checked."""
-    community = workshop.community
+def check_layers(
+    community: Community, layers: list[Layer], mappings: dict[str, Mapping]
+) -> Checked:
+    """Apply each layer's mapping and check every feature as a tablet's pin is checked
+    (inside the community's boundary, its subtypes): for a workshop of the community or
+    for the community's standing inventory alike."""
     boundary = geo.parse_boundary(community.boundary)
     offered = subtypes_for(community)
     result = Checked()
