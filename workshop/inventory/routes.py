@@ -10,6 +10,7 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from workshop.accounts.models import Planner
 from workshop.assets.import_routes import (
@@ -26,10 +27,36 @@ from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.exports import gis
 from workshop.exports.service import asset_rows, asset_rows_geojson, table_csv
 from workshop.inventory import service
+from workshop.openapi import FORM, MULTIPART, request_body
 from workshop.templating import go_to
 
 router = APIRouter(prefix="/console/communities/{community_id}")
 PAGE = "/console/communities/{id}"
+
+
+class UploadForm(BaseModel):
+    """The upload step (read by hand: a 20 MB part is over Starlette's default limit)."""
+
+    file: bytes = Field(description=".geojson, .json, .kml, .zip (Shapefiles) or .gpkg")
+
+
+class MappingForm(BaseModel):
+    """The mapping step: per layer i, `layer-i-class|subtype|name|description` (the first
+    layer's are declared; a file with more layers has more); `do_import` = "1" imports,
+    otherwise the page previews; `replace` = "on" replaces the inventory."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    layer_class: str = Field("", alias="layer-0-class", max_length=80)
+    layer_subtype: str = Field("", alias="layer-0-subtype", max_length=80)
+    layer_name: str = Field("", alias="layer-0-name", max_length=80)
+    layer_description: str = Field("", alias="layer-0-description", max_length=80)
+    do_import: str = Field("", max_length=1)
+    replace: str = Field("", max_length=2)
+
+
+UPLOAD_BODY = request_body({MULTIPART: UploadForm})
+MAPPING_BODY = request_body({FORM: MappingForm})
 
 
 def _target(community: Community, planner: Planner) -> Target:
@@ -55,7 +82,7 @@ def upload_page(
     return upload_step(request, _target(community, planner))
 
 
-@router.post("/inventory/import")
+@router.post("/inventory/import", openapi_extra=UPLOAD_BODY)
 async def upload(
     request: Request, community_id: RowId, planner: CurrentPlanner, db: DbSession
 ) -> Response:
@@ -73,7 +100,7 @@ def mapping_page(
     return mapping_step(request, _target(community, planner), token)
 
 
-@router.post("/inventory/import/{token}")
+@router.post("/inventory/import/{token}", openapi_extra=MAPPING_BODY)
 async def preview_or_import(
     request: Request, community_id: RowId, token: str, planner: CurrentPlanner, db: DbSession
 ) -> Response:
