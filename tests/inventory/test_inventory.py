@@ -114,8 +114,8 @@ def test_geojson_is_mapped_previewed_imported_and_logged(planner_client, databas
     assert done.headers["location"] == f"/console/communities/{cid}?imported=2#inventory"
     rows = _inventory(database, cid)
     assert [(a.name, a.asset_class, a.source) for a in rows] == [
-        ("黄葛树", "ecological", "GeoJSON"),
-        ("老茶馆", "cultural", "GeoJSON"),
+        ("黄葛树", "ecological", "survey.geojson"),
+        ("老茶馆", "cultural", "survey.geojson"),
     ]
     assert rows[0].geometry["coordinates"] == [round(X, 7), round(Y, 7)]  # Z dropped
     assert rows[0].created_by == planner_client.planner.id
@@ -157,7 +157,7 @@ def test_a_geopackage_layer_imports_with_its_source(planner_client, database, tm
         fields[f"layer_{i}_name"] = "name"
     assert _post(planner_client, cid, token, "import", **fields).status_code == 303
     rows = {a.name: a for a in _inventory(database, cid)}
-    assert rows["社区卫生站"].source == "GeoPackage · 设施"
+    assert rows["社区卫生站"].source == "facilities.gpkg · 设施"
     assert rows["口袋公园"].geometry["type"] == "Polygon"
 
 
@@ -299,3 +299,15 @@ def test_exports_read_back_as_gis_files(planner_client, database, tmp_path) -> N
     assert f"community-{cid}-inventory-points.cpg" in names
     csv = planner_client.get(f"/console/communities/{cid}/inventory.csv").content
     assert "老茶馆" in csv.decode("utf-8-sig") and "滨江步道" in csv.decode("utf-8-sig")
+
+
+def test_the_source_names_the_uploaded_file_never_as_a_path(tmp_path) -> None:
+    from workshop.assets import importing
+
+    token = importing.store_upload(
+        tmp_path, "C:\\调查\\..\\2025年\x07调查.geojson", _geojson(_point("甲", 类别="社会"))
+    )
+    assert importing.upload_name(tmp_path, token) == "2025年调查.geojson"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{token}.geojson", f"{token}.name"]
+    importing.forget_upload(tmp_path, token)
+    assert list(tmp_path.iterdir()) == []

@@ -83,7 +83,7 @@ async def receive_upload(request: Request, target: Target) -> Response:
         # A file that cannot be read is refused at once; GDAL reads off the event loop.
         await run_in_threadpool(importing.read_layers, path)
     except Invalid:
-        path.unlink(missing_ok=True)
+        importing.forget_upload(folder(request), token)
         raise
     return go_to(request, f"{target.base}/{token}")
 
@@ -193,7 +193,13 @@ def mapping_step(request: Request, target: Target, token: str) -> Response:
     return _page(request, target, token, layers, mappings)
 
 
-Store = Callable[[Checked, str, bool], int]  # (checked, format name, replace) -> count
+@dataclass(frozen=True)
+class Upload:
+    fmt: str  # GeoJSON, KML, Shapefile, GeoPackage
+    filename: str  # as uploaded ("" when not known)
+
+
+Store = Callable[[Checked, Upload, bool], int]  # (checked, upload, replace) -> count stored
 
 
 async def preview_or_store(
@@ -209,15 +215,16 @@ async def preview_or_store(
     if form.get("do_import") != "1":
         return _page(request, target, token, layers, mappings, checked, replace=replace)
     fmt = importing.fmt_name(importing.FORMATS[path.suffix.lower()])
+    upload = Upload(fmt, importing.upload_name(folder(request), token))
     try:
-        count = await run_in_threadpool(store, checked, fmt, replace)
+        count = await run_in_threadpool(store, checked, upload, replace)
     except Invalid as exc:
         message = t(exc.key, **exc.params)
         return _page(
             request, target, token, layers, mappings, checked,
             status=422, error=message, replace=replace,
         )  # fmt: skip
-    path.unlink(missing_ok=True)
+    importing.forget_upload(folder(request), token)
     return go_to(request, done(count))
 
 
@@ -243,7 +250,7 @@ def mapping_page(request: Request, workshop: PlannerWorkshop, token: str) -> Res
 async def preview_or_import(
     request: Request, workshop: PlannerWorkshop, db: DbSession, token: str
 ) -> Response:
-    def store(checked: Checked, _fmt: str, _replace: bool) -> int:
+    def store(checked: Checked, _upload: Upload, _replace: bool) -> int:
         return importing.import_assets(db=db, workshop=workshop, checked=checked)
 
     def done(count: int) -> str:

@@ -54,6 +54,7 @@ SUBTYPE_GUESSES = ("subtype", "细分类型", "类型")
 SINGLE = {"MultiPoint": "Point", "MultiLineString": "LineString", "MultiPolygon": "Polygon"}
 TOKEN_CHARS = frozenset("0123456789abcdef")
 KEEP_SECONDS = 24 * 3600  # an upload waits a day for its mapping and import
+NAME_KEPT = 120  # characters of the uploaded file's name kept for the record
 
 
 @dataclass
@@ -112,7 +113,28 @@ def store_upload(folder: Path, filename: str, data: bytes) -> str:
     _forget_stale(folder)
     token = secrets.token_hex(16)
     (folder / f"{token}{ext}").write_bytes(data)
+    # The user's file name is kept as text beside it (an inventory asset names its
+    # source), never used as a path.
+    (folder / f"{token}.name").write_text(_display_name(filename), encoding="utf-8")
     return token
+
+
+def _display_name(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable())[:NAME_KEPT]
+
+
+def upload_name(folder: Path, token: str) -> str:
+    """The file name the planner uploaded under `token` ("" when not known)."""
+    path = upload_path(folder, token).with_suffix(".name")
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def forget_upload(folder: Path, token: str) -> None:
+    """Delete an imported upload and its name."""
+    path = upload_path(folder, token)
+    path.with_suffix(".name").unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
 
 
 def _forget_stale(folder: Path) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from workshop.accounts.models import Planner
 from workshop.assets.import_routes import (
     Target,
+    Upload,
     mapping_step,
     preview_or_store,
     receive_upload,
@@ -108,9 +109,15 @@ async def preview_or_import(
         lambda: editable_community(db=db, community_id=community_id, planner=planner)
     )
 
-    def store(checked: Checked, fmt: str, replace: bool) -> int:
+    def store(checked: Checked, upload: Upload, replace: bool) -> int:
         return service.import_inventory(
-            db=db, community=community, planner=planner, checked=checked, fmt=fmt, replace=replace
+            db=db,
+            community=community,
+            planner=planner,
+            checked=checked,
+            fmt=upload.fmt,
+            filename=upload.filename,
+            replace=replace,
         )
 
     def done(count: int) -> str:

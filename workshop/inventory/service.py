@@ -90,8 +90,11 @@ def reference_collection(items: list[CommunityAsset]) -> dict:
 # -- changing ----------------------------------------------------------------------------
 
 
-def _source(fmt: str, layer: str) -> str:
-    return (fmt if layer == fmt else f"{fmt} · {layer}")[:SOURCE_MAX]
+def _source(fmt: str, filename: str, layer: str) -> str:
+    """Where an asset came from: the file (or its format) and, when it has its own
+    name, the layer (a single-layer GeoJSON/KML layer is named after the format)."""
+    parts = [filename or fmt] + ([layer] if layer != fmt else [])
+    return " · ".join(parts)[:SOURCE_MAX]
 
 
 def import_inventory(
@@ -101,6 +104,7 @@ def import_inventory(
     planner: Planner,
     checked: Checked,
     fmt: str,
+    filename: str = "",
     replace: bool = False,
 ) -> int:
     """Store every checked asset in the inventory (all or none), first removing what it
@@ -122,7 +126,7 @@ def import_inventory(
                 name=fields.name,
                 description=fields.description or "",
                 geometry=fields.geometry,
-                source=_source(fmt, layer),
+                source=_source(fmt, filename, layer),
                 created_by=planner.id,
             )
         )
@@ -135,7 +139,7 @@ def import_inventory(
         community_id=community.id,
         count=len(checked.assets),
         removed=removed,
-        source=fmt,
+        source=filename or fmt,
         layers=sorted({layer for layer, _f in checked.assets}),
         classes=dict(per_class),
     )
