@@ -101,6 +101,7 @@ def _include_routers(app: FastAPI) -> None:
     from workshop.communities.routes import router as communities
     from workshop.exports.routes import router as gis_exports
     from workshop.followup.routes import router as followup
+    from workshop.inventory.routes import router as inventory
     from workshop.live.routes import router as live
     from workshop.proposals.routes import router as proposals
     from workshop.proposals.routes import votes
@@ -119,6 +120,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(reports)
     app.include_router(gis_exports)
     app.include_router(asset_import)
+    app.include_router(inventory)
     app.include_router(bundles)
     app.include_router(bundle_pages)
     app.include_router(ballots)

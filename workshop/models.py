@@ -16,6 +16,7 @@ from workshop.city.models import ActivityLog, Agreement, StreetOffice
 from workshop.communities.models import Community
 from workshop.db import Base
 from workshop.followup.models import FollowUp, FollowUpNote
+from workshop.inventory.models import CommunityAsset
 from workshop.proposals.models import (
     ModerationEvent,
     Proposal,
@@ -46,6 +47,7 @@ __all__ = [
     "Population",
     "Base",
     "Community",
+    "CommunityAsset",
     "FollowUp",
     "FollowUpNote",
     "Participant",

@@ -154,6 +154,7 @@ BODILESS = {
     "/console/sessions/{session_id}/end",
     "/console/admin/applications/{application_id}/approve",
     "/console/placeholders/{placeholder_id}/claim-link",
+    "/console/communities/{community_id}/inventory/{item_id}/remove",
 }
 
 

@@ -1,4 +1,5 @@
-"""Import existing assets (last year's survey, a GIS layer of facilities) into a workshop.
+"""Import existing assets (last year's survey, a GIS layer of facilities) into a workshop
+or into a community's standing inventory (workshop.inventory.service.import_inventory).
 
 Read with pyogrio (GDAL): GeoJSON, KML, a zipped Shapefile (each .shp in the zip is its
 own layer) and a GeoPackage (each table its own layer). Every layer is listed by name
@@ -35,6 +36,7 @@ from workshop import geo
 from workshop.assets.models import Asset
 from workshop.assets.service import ASSET_CLASSES, AssetFields, _clean_fields, subtypes_for
 from workshop.communities.importing import dbf_records, text_encoding
+from workshop.communities.models import Community
 from workshop.errors import DomainError, Invalid
 from workshop.i18n import label
 from workshop.live.broker import announce
@@ -52,6 +54,7 @@ SUBTYPE_GUESSES = ("subtype", "细分类型", "类型")
 SINGLE = {"MultiPoint": "Point", "MultiLineString": "LineString", "MultiPolygon": "Polygon"}
 TOKEN_CHARS = frozenset("0123456789abcdef")
 KEEP_SECONDS = 24 * 3600  # an upload waits a day for its mapping and import
+NAME_KEPT = 120  # characters of the uploaded file's name kept for the record
 
 
 @dataclass
@@ -110,7 +113,28 @@ def store_upload(folder: Path, filename: str, data: bytes) -> str:
     _forget_stale(folder)
     token = secrets.token_hex(16)
     (folder / f"{token}{ext}").write_bytes(data)
+    # The user's file name is kept as text beside it (an inventory asset names its
+    # source), never used as a path.
+    (folder / f"{token}.name").write_text(_display_name(filename), encoding="utf-8")
     return token
+
+
+def _display_name(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable())[:NAME_KEPT]
+
+
+def upload_name(folder: Path, token: str) -> str:
+    """The file name the planner uploaded under `token` ("" when not known)."""
+    path = upload_path(folder, token).with_suffix(".name")
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def forget_upload(folder: Path, token: str) -> None:
+    """Delete an imported upload and its name."""
+    path = upload_path(folder, token)
+    path.with_suffix(".name").unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
 
 
 def _forget_stale(folder: Path) -> None:
@@ -335,9 +359,12 @@ def _single(geom: BaseGeometry | None) -> BaseGeometry:
     return geom
 
 
-def check_layers(workshop: Workshop, layers: list[Layer], mappings: dict[str, Mapping]) -> Checked:
-    """Apply each layer's mapping and check every feature as a tablet's pin is checked."""
-    community = workshop.community
+def check_layers(
+    community: Community, layers: list[Layer], mappings: dict[str, Mapping]
+) -> Checked:
+    """Apply each layer's mapping and check every feature as a tablet's pin is checked
+    (inside the community's boundary, its subtypes): for a workshop of the community or
+    for the community's standing inventory alike."""
     boundary = geo.parse_boundary(community.boundary)
     offered = subtypes_for(community)
     result = Checked()

@@ -16,9 +16,11 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyogrio.raw
@@ -63,9 +65,15 @@ COLUMNS = (
 def _rows(db: Session, workshop: Workshop) -> dict[str, list[dict]]:
     """The visible assets per layer, each a dict of column name -> value plus `_wkb`."""
     stats = asset_stats(db=db, workshop=workshop)
+    return layer_rows(assets_of(db=db, workshop=workshop), stats.supports)
+
+
+def layer_rows(assets: Iterable[Any], supports: dict[int, int]) -> dict[str, list[dict]]:
+    """Rows per layer for any assets with the shared fields (a workshop's, or a
+    community's standing inventory, which has no +1s: `supports` empty)."""
     by_type = {kind: layer for layer, kind in LAYERS}
     out: dict[str, list[dict]] = {layer: [] for layer, _ in LAYERS}
-    for a in assets_of(db=db, workshop=workshop):
+    for a in assets:
         geom = shape(a.geometry)
         if geom.geom_type == "Polygon":
             geom = orient(geom, 1.0)
@@ -81,7 +89,7 @@ def _rows(db: Session, workshop: Workshop) -> dict[str, list[dict]]:
                 "subtype_label": label("asset_subtype", a.subtype) if a.subtype else "",
                 "name": a.name,
                 "description": a.description or "",
-                "supports": stats.supports.get(a.id, 0),
+                "supports": supports.get(a.id, 0),
                 "created_at": a.created_at,
                 "_wkb": shapely.to_wkb(shapely.force_2d(geom)),
             }
@@ -152,7 +160,11 @@ def _write_layer(path: Path, layer: str, kind: str, rows: list[dict], *, shapefi
 
 def assets_gpkg(db: Session, workshop: Workshop) -> bytes:
     """A GeoPackage with the layers `points`, `lines` and `polygons`."""
-    rows = _rows(db, workshop)
+    return gpkg_of(_rows(db, workshop))
+
+
+def gpkg_of(rows: dict[str, list[dict]]) -> bytes:
+    """A GeoPackage of `layer_rows`."""
     with tempfile.TemporaryDirectory(prefix="workshop-gpkg-") as tmp:
         path = Path(tmp) / "assets.gpkg"
         for layer, kind in LAYERS:
@@ -162,7 +174,11 @@ def assets_gpkg(db: Session, workshop: Workshop) -> bytes:
 
 def assets_shapefile_zip(db: Session, workshop: Workshop, stem: str) -> bytes:
     """A zip of `<stem>-points.*`, `<stem>-lines.*` and `<stem>-polygons.*` Shapefiles."""
-    rows = _rows(db, workshop)
+    return shapefile_zip_of(_rows(db, workshop), stem)
+
+
+def shapefile_zip_of(rows: dict[str, list[dict]], stem: str) -> bytes:
+    """A zip of one Shapefile set per layer of `layer_rows`."""
     out = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="workshop-shp-") as tmp:
         for layer, kind in LAYERS:

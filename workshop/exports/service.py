@@ -9,6 +9,7 @@ request's language; how values are written is `workshop.exports.sheets`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from shapely.geometry import mapping, shape
@@ -103,8 +104,14 @@ def _rfc7946(geometry: dict) -> dict:
 
 
 def _asset_rows(db: Session, workshop: Workshop) -> list[dict]:
+    return asset_rows(assets_of(db=db, workshop=workshop))
+
+
+def asset_rows(assets: Iterable[Any]) -> list[dict]:
+    """The assets table's rows for any assets with the shared fields (a workshop's, or a
+    community's standing inventory, workshop.inventory)."""
     rows = []
-    for a in assets_of(db=db, workshop=workshop):
+    for a in assets:
         point = shape(a.geometry).representative_point()
         rows.append(
             {
@@ -238,6 +245,11 @@ def _json_value(value: Any) -> Any:
 
 def assets_geojson(db: Session, workshop: Workshop) -> dict:
     return _feature_collection(_asset_rows(db, workshop), "assets")
+
+
+def asset_rows_geojson(rows: list[dict]) -> dict:
+    """An RFC 7946 FeatureCollection of `asset_rows`, as the workshop's assets export."""
+    return _feature_collection(rows, "assets")
 
 
 def proposals_geojson(db: Session, workshop: Workshop) -> dict:

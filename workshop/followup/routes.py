@@ -11,10 +11,12 @@ from fastapi.responses import Response
 from workshop.assessments.review import facilitators, is_facilitator
 from workshop.assessments.service import latest_record
 from workshop.city import service as city
-from workshop.communities.models import Community
 from workshop.deps import CurrentPlanner, DbSession, RowId
 from workshop.errors import Invalid, NotFound
 from workshop.followup import service
+from workshop.inventory import service as inventory
+from workshop.inventory import views as inventory_views
+from workshop.mapping.maps import allow_online_tiles
 from workshop.service_log.service import my_workshops
 from workshop.templating import go_to, render
 from workshop.text import check_date
@@ -46,10 +48,8 @@ def records(request: Request, planner: CurrentPlanner, db: DbSession) -> Respons
 def community_page(
     request: Request, community_id: int, planner: CurrentPlanner, db: DbSession
 ) -> Response:
-    community = db.get(Community, community_id)
+    community = inventory.visible_community(db=db, community_id=community_id, planner=planner)
     mine = [w for w in my_workshops(db=db, planner=planner) if w.community_id == community_id]
-    if community is None or not (mine or city.sees_whole_community(db, planner, community)):
-        raise NotFound("community.not_found")
     # Planners under agreement and its street office see the whole community; anyone
     # else only the decisions of the workshops they facilitate.
     whole = city.sees_whole_community(db, planner, community)
@@ -57,13 +57,17 @@ def community_page(
     context = {
         "planner": planner,
         "community": community,
+        **inventory_views.section(db=db, community=community, planner=planner),
         "workshops": mine,
         "decisions": service.community_decisions(db=db, community=community, workshop_ids=shown),
-        "changes": city.changes_of(db, community) if whole else [],
+        "changes": [],
         "can_update": {w.id for w in mine},
         "next_statuses": _next_statuses(),
         "today": date.today().isoformat(),
     }
+    if whole or context["inventory_editable"]:  # who changed what: for those who may
+        context["changes"] = city.changes_of(db, community)
+    allow_online_tiles(request, community)
     return render(request, "followup/community.html", context)
 
 

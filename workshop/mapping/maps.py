@@ -22,6 +22,7 @@ from workshop.basemaps.config import BaseMap, base_map_of, tile_origin
 from workshop.basemaps.gcj02 import wgs84_to_gcj02
 from workshop.basemaps.tiles import pack_path, zoom_range
 from workshop.communities.models import Community
+from workshop.i18n import t
 from workshop.security import allow_image_host
 
 MAP_NAME = "workshop"  # fixed, so the header's CSS and the page's script agree
@@ -31,6 +32,9 @@ BASE_STYLES = {
     "green": {"color": "#81c784", "weight": 1, "fillColor": "#c8e6c9", "fillOpacity": 0.8},
     "water": {"color": "#64b5f6", "weight": 1, "fillColor": "#bbdefb", "fillOpacity": 0.9},
 }
+# The standing inventory (社区资产底册) under a meeting's pins: dashed, pale, hollow.
+INVENTORY_LAYER = "inventory"
+INVENTORY_STYLE = {"weight": 2, "opacity": 0.9, "dashArray": "4 4", "fillOpacity": 0.12}
 BOUNDARY_STYLE = {"color": "#5d4037", "weight": 3, "dashArray": "8 6", "fill": False}
 # folium's header forbids zooming the page; elderly residents need pinch-zoom.
 _NO_ZOOM_META = re.compile(r"<meta name=\"viewport\"[^>]*>")
@@ -39,8 +43,10 @@ _NO_ZOOM_META = re.compile(r"<meta name=\"viewport\"[^>]*>")
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S)
 
 
-def community_map(community: Community) -> folium.Map:
-    """Return a map of the community: its base map, base layers and the boundary.
+def community_map(community: Community, inventory: dict | None = None) -> folium.Map:
+    """Return a map of the community: its base map, base layers and the boundary, and
+    its standing inventory (a FeatureCollection, workshop.inventory) when given: drawn
+    as a read-only reference layer, dashed and hollow, under the meeting's own pins.
 
     The base map follows the community's setting (workshop.basemaps.config): vector
     layers only, a local tile pack, or online tiles with the vector layers kept (they
@@ -84,6 +90,8 @@ def community_map(community: Community) -> folium.Map:
         ).add_to(m)
     if pack is None:  # a raster pack already shows buildings and roads
         _add_base_layers(m, community.base_layers, base)
+    if inventory and inventory.get("features"):
+        add_inventory_layer(m, inventory, base)
     folium.GeoJson(
         to_display(community.boundary, base),
         name="boundary",
@@ -94,6 +102,36 @@ def community_map(community: Community) -> folium.Map:
     _figure(m).header.add_child(coords_config(base), name="workshop_coords")
     m.fit_bounds(geo.bounds_latlon(boundary), padding=(12, 12))
     return m
+
+
+def add_inventory_layer(m: folium.Map, inventory: dict, base: BaseMap) -> None:
+    """Draw a community's standing inventory as a reference layer: the class colour,
+    dashed outlines, pale fill, small hollow circles for points (a meeting's pins are
+    large round icons), a tooltip that says 底册; taps pass through to the map.
+
+    One layer per class with one style each: folium writes a per-feature style switch
+    otherwise, which for 5,000 features doubles the page."""
+    prefix = t("inventory.reference_tooltip")
+    by_colour: dict[str, list[dict]] = {}
+    for f in inventory["features"]:
+        props = f["properties"]
+        by_colour.setdefault(props["colour"], []).append(
+            {
+                "type": "Feature",
+                "geometry": to_display(f["geometry"], base),
+                "properties": {"tip": f"{prefix}{props['name']}"},
+            }
+        )
+    for colour, features in by_colour.items():
+        style = {**INVENTORY_STYLE, "color": colour, "fillColor": colour}
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name=INVENTORY_LAYER,
+            marker=folium.CircleMarker(radius=7, fill=True),
+            style_function=lambda _f, s=style: s,
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+            control=False,
+        ).add_to(m)
 
 
 def allow_online_tiles(request: Request, community: Community) -> None:

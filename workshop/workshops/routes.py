@@ -33,6 +33,7 @@ from workshop.deps import (
 )
 from workshop.errors import Invalid, NotFound
 from workshop.i18n import t
+from workshop.inventory import service as inventory
 from workshop.mapping.maps import allow_online_tiles, community_map, embed
 from workshop.proposals import views as voting_views
 from workshop.proposals.service import tally
@@ -253,10 +254,12 @@ def poster(request: Request, workshop: PlannerWorkshop, language: str = "zh-CN")
 
 @console.get("/workshops/{workshop_id}/projector")
 def projector(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
+    reference = _inventory(db, workshop)
     context = {
         "workshop": workshop,
-        "map": embed(community_map(workshop.community)),
+        "map": embed(community_map(workshop.community, reference)),
         "asset_classes": ASSET_CLASSES,
+        "inventory_shown": reference is not None,
         "join_url": join_url(request, workshop),
         # What a resident types into a phone's address bar: host:port/join, no scheme.
         "join_address": public_base(request).split("://", 1)[-1] + "/join",
@@ -264,6 +267,12 @@ def projector(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Res
     }
     allow_online_tiles(request, workshop.community)
     return render(request, "projector/projector.html", context)
+
+
+def _inventory(db: DbSession, workshop: Workshop) -> dict | None:
+    """The community's standing inventory, drawn read-only under the meeting's pins: a
+    reference, never copied in (the meeting's counts, record and report stay its own)."""
+    return inventory.reference_for(db=db, community=workshop.community)
 
 
 def _projector_context(db: DbSession, workshop: Workshop) -> dict:
@@ -332,15 +341,17 @@ def join(
 
 def tablet_context(db: DbSession, workshop: Workshop, participant: Participant) -> dict:
     context: dict = {"workshop": workshop, "participant": participant}
+    reference = _inventory(db, workshop) if workshop.stage in ("mapping", "proposals") else None
+    context["inventory_shown"] = reference is not None
     if workshop.stage == "mapping":
-        context["map"] = embed(community_map(workshop.community))
+        context["map"] = embed(community_map(workshop.community, reference))
         context["asset_classes"] = ASSET_CLASSES
         context["asset_subtypes"] = subtypes_for(workshop.community)
     elif workshop.stage in ("proposals", "voting"):
         voting = voting_views.tablet_voting(db=db, workshop=workshop, participant=participant)
         context.update(voting)
         if workshop.stage == "proposals":  # a proposal may be pinned to a place
-            context["map"] = embed(community_map(workshop.community))
+            context["map"] = embed(community_map(workshop.community, reference))
     return context
 
 
