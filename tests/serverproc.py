@@ -77,9 +77,14 @@ class ServerProcess:
             "WORKSHOP_PUBLIC_URL": self.base_url,
         }
         self.proc: subprocess.Popen | None = None
+        # Commands whose effect the data folder already holds (the demo, copied from a
+        # session's template: loading it again changes nothing) and what they printed.
+        self.printed: dict[tuple[str, ...], str] = {}
 
     def cli(self, *args: str) -> str:
         """Run `workshop ARGS` (or `python -c` with args[0] == "-c") and return stdout."""
+        if args in self.printed:
+            return self.printed[args]
         command = (
             [sys.executable, *args]
             if args[0] == "-c"

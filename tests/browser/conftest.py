@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,11 +31,30 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`workshop demo` once per session on SQLite (about 7 s): its data folder and what
+    it printed. Each test's server starts from a copy."""
+    folder = tmp_path_factory.mktemp("demo")
+    printed = ServerProcess(folder, f"sqlite:///{folder / 'workshop.db'}").cli("demo")
+    return folder, printed
+
+
 @pytest.fixture
-def server(tmp_path: Path, settings) -> Iterator[ServerProcess]:  # type: ignore[no-untyped-def]
-    """`workshop demo` then `workshop serve` in a child process, on a free port."""
-    srv = ServerProcess(tmp_path, settings.database_url)
-    srv.cli("demo")
+def server(tmp_path: Path, settings, request) -> Iterator[ServerProcess]:  # type: ignore[no-untyped-def]
+    """The demo loaded, then `workshop serve` in a child process, on a free port. On
+    SQLite the demo's data folder is a copy of the session's (`demo_template`); loading
+    the demo again changes nothing, so `server.cli("demo")` answers what it printed."""
+    if settings.database_url.startswith("sqlite"):
+        folder, printed = request.getfixturevalue("demo_template")
+        for source in folder.iterdir():
+            if source.is_file():
+                shutil.copy(source, tmp_path / source.name)
+        srv = ServerProcess(tmp_path, f"sqlite:///{tmp_path / 'workshop.db'}")
+        srv.printed[("demo",)] = printed
+    else:
+        srv = ServerProcess(tmp_path, settings.database_url)
+        srv.cli("demo")
     srv.start()
     try:
         yield srv
