@@ -167,7 +167,7 @@ def check(page: Page, name: str, problems: list) -> None:
     English pages, any interface text left in Chinese)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_load_state("load")
-    page.wait_for_timeout(600)  # map tiles and live parts settle (not an assertion)
+    page.wait_for_timeout(300)  # map tiles and live parts settle (not an assertion)
     page.screenshot(path=str(ARTIFACTS / f"ux-{name}.png"))
     problems.extend({"page": name, **v} for v in axe_violations(page))
     if name.startswith("en-"):
