@@ -10,7 +10,9 @@ proposals each. Then, with one asyncio client per tablet (its own cookies and CS
 
 1. every tablet of every room presses 加入 in the same instant (W × T joins at once);
 2. every tablet votes in the same instant: each supports its room's proposals one after
-   another, all tablets at once (W × T × V votes).
+   another, all tablets at once (W × T × V votes); with --pace P a resident takes on
+   average P seconds (uniform 0–2P) before each further tap, as people read the next
+   card, instead of tapping again the moment the answer comes (the closed-loop worst case).
 
 A 503 with Retry-After is resent after that many seconds with jitter, as the tablet's
 resend queue does. Prints answers by status, resends, latency percentiles of joins and
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import time
 from collections import Counter
 
@@ -81,13 +84,16 @@ async def _join(person: Resident, code: str, n: int) -> Answer:
     return answer
 
 
-async def _vote(person: Resident, code: str, ids: list[int]) -> list[Answer]:
-    return [
-        await person.post(f"/w/{code}/proposals/{pid}/support", {"support": "true"}) for pid in ids
-    ]
+async def _vote(person: Resident, code: str, ids: list[int], pace: float) -> list[Answer]:
+    answers = []
+    for n, pid in enumerate(ids):
+        if n and pace:  # a resident reads the next proposal before tapping again
+            await asyncio.sleep(random.uniform(0, 2 * pace))
+        answers.append(await person.post(f"/w/{code}/proposals/{pid}/support", {"support": "true"}))
+    return answers
 
 
-async def meeting(base_url: str, rooms: dict[str, list[int]], tablets: int) -> dict:
+async def meeting(base_url: str, rooms: dict[str, list[int]], tablets: int, pace: float) -> dict:
     seats = [(code, i) for code in rooms for i in range(tablets)]
     people = residents(base_url, len(seats))
     pairs = list(zip(people, seats, strict=True))
@@ -100,7 +106,7 @@ async def meeting(base_url: str, rooms: dict[str, list[int]], tablets: int) -> d
             (p, code) for (p, (code, _)), a in zip(pairs, joins, strict=True) if a.status in JOINED
         ]
         votes = await at_once(
-            [(lambda p=p, code=code: _vote(p, code, rooms[code])) for p, code in joined]
+            [(lambda p=p, code=code: _vote(p, code, rooms[code], pace)) for p, code in joined]
         )
         t2 = time.perf_counter()
     finally:
@@ -135,6 +141,13 @@ def main() -> None:
     parser.add_argument("--workshops", type=int, default=20)
     parser.add_argument("--tablets", type=int, default=50, help="per workshop")
     parser.add_argument("--votes", type=int, default=5, help="proposals per workshop")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="mean seconds a resident takes between two taps (0: every tablet votes in a "
+        "closed loop, the worst case; the first tap of every tablet is at once either way)",
+    )
     args = parser.parse_args()
 
     url = fresh_database(args.database_url)
@@ -150,13 +163,14 @@ def main() -> None:
     try:
         rooms = {code: proposals_of(url, code) for code in codes}
         assert all(rooms.values()), f"no proposals found for {codes}"
-        result = asyncio.run(meeting(server.base_url, rooms, args.tablets))
+        result = asyncio.run(meeting(server.base_url, rooms, args.tablets, args.pace))
     finally:
         server.stop()
     backend = "SQLite" if url.startswith("sqlite") else f"PostgreSQL, {args.workers} workers"
-    print(
-        f"== {args.workshops} workshops × {args.tablets} tablets × {args.votes} votes ({backend})"
-    )
+    size = f"{args.workshops} workshops × {args.tablets} tablets × {args.votes} votes"
+    if args.pace:
+        size += f", {args.pace:g} s between taps on average"
+    print(f"== {size} ({backend})")
     _report("joins", result["joins"], result["join_wall"], JOINED)
     _report("votes", result["votes"], result["vote_wall"], (200,))
     placeholders = ", ".join(f":c{i}" for i in range(len(codes)))
