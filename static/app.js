@@ -89,3 +89,49 @@
     }, 0);
   });
 })();
+
+// A large upload (a meeting bundle) shows how far it is: the bytes sent, then the
+// server's check and import (a 20,000-vote bundle takes a few seconds after the upload).
+// Forms opt in with data-upload-progress; their texts come from data-sending ("{pct}")
+// and data-checking, in the page's language.
+(function () {
+  "use strict";
+  const box = function (form) {
+    return form.querySelector("[data-progress]");
+  };
+  const show = function (form, pct) {
+    const part = box(form);
+    part.hidden = false;
+    part.querySelector("progress").value = pct;
+    part.querySelector("[role=status]").textContent =
+      pct < 100 ? form.dataset.sending.replace("{pct}", String(pct)) : form.dataset.checking;
+  };
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const form = event.target;
+    if (form.matches && form.matches("form[data-upload-progress]")) {
+      delete form.dataset.uploaded;
+      show(form, 0);
+    }
+  });
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    const form = event.target;
+    if (!form.matches || !form.matches("form[data-upload-progress]")) {
+      return;
+    }
+    // Upload and download both report progress: after the upload, only the check shows.
+    if (form.dataset.uploaded || !event.detail.lengthComputable || !event.detail.total) {
+      return;
+    }
+    const pct = Math.min(100, Math.floor((100 * event.detail.loaded) / event.detail.total));
+    if (pct >= 100) {
+      form.dataset.uploaded = "1";
+    }
+    show(form, pct);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = event.target;
+    if (form.matches && form.matches("form[data-upload-progress]") && !event.detail.successful) {
+      box(form).hidden = true; // the refusal is shown in the form's target
+    }
+  });
+})();
