@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .pages import demo_join_code, log_in_as_demo
+
 pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 800, "height": 1280}, "has_touch": True, "locale": "zh-CN"}
 DESKTOP = {"viewport": {"width": 1440, "height": 1100}, "locale": "zh-CN"}
@@ -49,18 +51,6 @@ database.dispose()
 """
 
 
-def _join_code(server) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r"join code: (\w+)", server.cli("demo")).group(1)
-
-
-def _login(page: Page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("用户名").fill("demo")
-    page.get_by_label("密码").fill("demo-planner")
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/console")
-
-
 def _only_local(page: Page, base: str) -> list[str]:
     outside: list[str] = []
     page.on(
@@ -78,7 +68,7 @@ def test_analysis_page_shows_tables_and_toggles_gap_layers(server, browser, shot
     ctx = browser.new_context(**DESKTOP)
     page = ctx.new_page()
     outside = _only_local(page, base)
-    _login(page, base)
+    log_in_as_demo(page, base)
     page.get_by_role("link", name="打开").first.click()
     page.get_by_role("link", name="空间分析").click()
     expect(page.locator("h1")).to_have_text("资产空间分析")
@@ -114,10 +104,10 @@ def test_analysis_page_shows_tables_and_toggles_gap_layers(server, browser, shot
 
 def test_tablet_map_draws_on_the_demo_raster_pack(server, browser, shot):
     base = server.base_url
-    code = _join_code(server)
+    code = demo_join_code(server)
     planner = browser.new_context(**DESKTOP)
     console = planner.new_page()
-    _login(console, base)
+    log_in_as_demo(console, base)
     console.get_by_role("link", name="打开").first.click()
     console.once("dialog", lambda d: d.accept())
     console.get_by_role("button", name=re.compile("进入下一环节")).click()
@@ -172,7 +162,7 @@ def test_gcj02_base_map_shifts_the_drawn_boundary_and_converts_taps(server, brow
     )  # fmt: skip
     ctx = browser.new_context(**DESKTOP)
     page = ctx.new_page()
-    _login(page, base)
+    log_in_as_demo(page, base)
     page.goto(f"{base}/console/workshops/1/analysis")
     assert page.evaluate("WorkshopCoords.crs") == "gcj02"
     first = page.evaluate(

@@ -8,13 +8,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .pages import demo_join_code
+
 pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True, "locale": "zh-CN"}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "locale": "zh-CN"}
-
-
-def _join_code(server) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r"join code: (\w+)", server.cli("demo")).group(1)
 
 
 def _to_mapping(browser, base: str):  # type: ignore[no-untyped-def]
@@ -49,7 +47,7 @@ def _map_centre(page: Page) -> tuple[float, float]:
 
 def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, shot):
     base = server.base_url
-    code = _join_code(server)
+    code = demo_join_code(server)
     planner, console = _to_mapping(browser, base)
     projector = planner.new_page()
     projector.goto(console.url + "/projector")
@@ -203,7 +201,7 @@ def test_draw_polygon_by_touch_and_line_by_mouse_then_plus_one(server, browser, 
 
 def test_projector_clusters_many_pins_and_shows_new_ones_live(server, browser, shot):
     base = server.base_url
-    code = _join_code(server)
+    code = demo_join_code(server)
     planner, console = _to_mapping(browser, base)
     projector = planner.new_page()
     errors: list[str] = []

@@ -7,21 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .pages import demo_join_code, log_in_as_demo
+
 pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 800, "height": 1280}, "has_touch": True, "locale": "zh-CN"}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "locale": "zh-CN"}
-
-
-def _join_code(server) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r"join code: (\w+)", server.cli("demo")).group(1)
-
-
-def _login(page: Page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("用户名").fill("demo")
-    page.get_by_label("密码").fill("demo-planner")
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/console")
 
 
 def _advance(console: Page) -> None:
@@ -32,10 +22,10 @@ def _advance(console: Page) -> None:
 
 def test_resident_pins_and_supports_while_projector_updates_live(server, browser, shot):
     base = server.base_url
-    code = _join_code(server)
+    code = demo_join_code(server)
     planner = browser.new_context(**PROJECTOR)
     console = planner.new_page()
-    _login(console, base)
+    log_in_as_demo(console, base)
     console.get_by_role("link", name="打开").first.click()
     expect(console.locator("#join-code")).to_have_text(code)
     _advance(console)  # welcome → mapping

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import ARTIFACTS
+from .pages import demo_join_code, log_in_as_demo
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
@@ -69,18 +70,6 @@ with database.unit_of_work() as db:
 """
 
 
-def _join_code(server) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r"join code: (\w+)", server.cli("demo")).group(1)
-
-
-def _login(page: Page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("用户名").fill("demo")
-    page.get_by_label("密码").fill("demo-planner")
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/console")
-
-
 def _open_workshop(console: Page) -> None:
     console.get_by_role("link", name="打开").first.click()
     expect(console.locator("#join-code")).to_be_visible()
@@ -109,14 +98,14 @@ def _font_px(page: Page, selector: str) -> float:
 
 def test_stage_change_swaps_in_place_keeping_fullscreen_drafts_and_prefs(server, browser, shot):
     base = server.base_url
-    code = _join_code(server)
+    code = demo_join_code(server)
     laptop = browser.new_context(**LAPTOP)
     console = laptop.new_page()
-    _login(console, base)
+    log_in_as_demo(console, base)
     _open_workshop(console)
     _advance(console)  # welcome → mapping
     wall = browser.new_context(**PROJECTOR)
-    _login(wall.new_page(), base)
+    log_in_as_demo(wall.new_page(), base)
     projector = wall.new_page()
     projector.goto(console.url + "/projector")
     projector.get_by_role("button", name="全屏").click()
@@ -184,7 +173,7 @@ def test_projector_results_show_whole_titles_in_two_columns(server, browser, sho
     ws_id = server.cli("-c", VOTING_WITH_TITLES.format(titles=LONG_TITLES)).split()[-1]
     ctx = browser.new_context(**PROJECTOR)
     page = ctx.new_page()
-    _login(page, server.base_url)
+    log_in_as_demo(page, server.base_url)
     page.goto(f"{server.base_url}/console/workshops/{ws_id}/projector")
     results = page.get_by_test_id("pj-results")
     expect(results.locator(".pj-bar")).to_have_count(len(LONG_TITLES))
@@ -209,11 +198,11 @@ def test_projector_results_show_whole_titles_in_two_columns(server, browser, sho
 
 def test_projector_shows_join_address_large_text_and_an_ended_meeting(server, browser, shot):
     base = server.base_url
-    _join_code(server)
+    demo_join_code(server)
     ws_closed, code_closed = server.cli("-c", CLOSED_MEETING).split()[-2:]
     ctx = browser.new_context(**PROJECTOR)
     console = ctx.new_page()
-    _login(console, base)
+    log_in_as_demo(console, base)
     _open_workshop(console)
     projector = ctx.new_page()
     projector.goto(console.url + "/projector")
@@ -282,7 +271,7 @@ def test_phone_joins_in_one_tap_and_votes_measured(server, browser, shot):
 
 
 def test_closed_workshop_says_so_before_any_form(server, browser):
-    _join_code(server)
+    demo_join_code(server)
     _ws, code = server.cli("-c", CLOSED_MEETING).split()[-2:]
     phone = browser.new_context(**PHONE).new_page()
     phone.goto(f"{server.base_url}/j/{code}")
@@ -306,7 +295,7 @@ def test_next_person_only_on_shared_tablets(server, browser, shot):
 
     # The planner's shared-tablet link marks the device; 下一位 stays for each resident.
     console = browser.new_context(**LAPTOP).new_page()
-    _login(console, base)
+    log_in_as_demo(console, base)
     _open_workshop(console)
     shared_url = console.get_by_test_id("shared-url").inner_text()
     assert shared_url.endswith(f"/j/{code}/shared")
@@ -329,9 +318,9 @@ def test_next_person_only_on_shared_tablets(server, browser, shot):
 
 def test_legend_is_a_legend_class_is_required_and_a_new_asset_shows(server, browser, shot):
     base = server.base_url
-    code = _join_code(server)
+    code = demo_join_code(server)
     console = browser.new_context(**LAPTOP).new_page()
-    _login(console, base)
+    log_in_as_demo(console, base)
     _open_workshop(console)
     tablet = browser.new_context(**TABLET).new_page()
     tablet.goto(f"{base}/j/{code}")
