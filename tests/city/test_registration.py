@@ -55,6 +55,8 @@ def _accounts(database) -> dict:  # type: ignore[no-untyped-def]
         office.role = "street_office"
         planner = make_planner(s, username="planner")
         org = found_organisation(db=s, planner=planner, name="甲规划院")
+        other = make_planner(s, username="other-admin")
+        found_organisation(db=s, planner=other, name="乙规划院")
         return {"org": org.id}
 
 
@@ -111,6 +113,9 @@ def test_a_planner_applies_waits_for_review_and_logs_in_once_approved(app, clien
         log = s.scalar(select(ActivityLog).where(ActivityLog.action == "application.approve"))
         assert log.actor_id == admin_id and log.detail["account"] == planner.id
     assert "application.approve" in _actions(database)
+    # Another organisation's administrator never sees it.
+    other_admin = _as(app, "other-admin")
+    assert node_text(other_admin.get("/console/points").text, "join-requests") == ""
     # The organisation's administrator sees the request and invites; the planner accepts.
     org_admin = _as(app, "planner")
     requests = node_text(org_admin.get("/console/points").text, "join-requests")
