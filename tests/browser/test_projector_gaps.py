@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .test_asset_drawing import _join_code, _to_mapping
+from .pages import demo_join_code
+from .test_asset_drawing import _to_mapping
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,7 @@ def _gap_path(page) -> str:  # type: ignore[no-untyped-def]
 
 def test_projector_shows_gaps_and_redraws_after_a_new_asset(server, browser, shot):
     base = server.base_url
-    code = _join_code(server)
+    code = demo_join_code(server)
     planner, console = _to_mapping(browser, base)
     projector = planner.new_page()
     projector.goto(console.url + "/projector")
