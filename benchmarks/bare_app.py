@@ -1,7 +1,8 @@
 """The yardstick: a bare FastAPI app whose one endpoint does one SQLite insert.
 
 Same settings as the workshop's SQLite (WAL, synchronous=NORMAL, busy timeout), a plain
-`def` route, one connection per worker thread. Started by vote_vs_bare.py as
+`def` route, one connection per worker thread. Started by harness.bare_server (for
+vote_vs_bare.py and vote_storm.py) as
 `uvicorn benchmarks.bare_app:app`; BARE_DB names the file.
 """
 
@@ -24,14 +25,22 @@ def _conn() -> sqlite3.Connection:
     conn = getattr(_local, "conn", None)
     if conn is None:
         conn = _local.conn = sqlite3.connect(PATH, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=5000")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS vote "
-            "(id INTEGER PRIMARY KEY, proposal INTEGER, value INTEGER)"
-        )
     return conn
+
+
+def _create() -> None:
+    """The file, WAL mode and the table, once at import (not raced by the first threads)."""
+    conn = sqlite3.connect(PATH, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS vote (id INTEGER PRIMARY KEY, proposal INTEGER, value INTEGER)"
+    )
+    conn.close()
+
+
+_create()
 
 
 @app.post("/vote/{proposal}")

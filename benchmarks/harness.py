@@ -3,19 +3,33 @@ clients that behave like pages of the app (CSRF cookie and token)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.serverproc import ServerProcess, primed  # noqa: E402
+from tests.serverproc import ServerProcess, free_port, primed  # noqa: E402
 
-__all__ = ["ServerProcess", "primed", "fresh_database", "start_server", "quantiles", "ms"]
+__all__ = [
+    "ServerProcess",
+    "bare_server",
+    "primed",
+    "fresh_database",
+    "start_server",
+    "quantiles",
+    "ms",
+]
 
 
 def fresh_database(url: str) -> str:
@@ -65,3 +79,47 @@ def quantiles(values: list[float]) -> dict[str, float]:
 
 def ms(stats: dict[str, float]) -> str:
     return ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in stats.items())
+
+
+@contextlib.contextmanager
+def bare_server() -> Iterator[tuple[str, int]]:
+    """The yardstick (benchmarks/bare_app.py: FastAPI, one SQLite insert per POST
+    /vote/{n}) in a uvicorn process on a free port, with a fresh database file.
+
+    Yields its base URL and process id once it answers. A server that exits or does not
+    answer within a minute ends the run with what it printed.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="ws-bare-"))
+    log_path = folder / "server.log"
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app", "--port", str(port)]
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [*command, "--log-level", "warning"],
+            cwd=ROOT,
+            env=os.environ | {"BARE_DB": str(folder / "bare.db"), "PYTHONPATH": str(ROOT)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(base + "/docs"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the bare server did not start:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        try:
+            yield base, proc.pid
+        except httpx.TransportError as e:
+            printed = log_path.read_text()
+            raise SystemExit(f"the bare server failed: {e!r}\n{printed}") from e
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from harness import primed
+from harness import bare_server, primed
 
 HX = {"HX-Request": "true"}
 CHOICES = ("agree", "disagree", "pass")
@@ -133,37 +133,13 @@ def bare_tablet(base: str, votes: int) -> Result:
     with httpx.Client(base_url=base, timeout=30) as c:
         for i in range(votes):
             t0 = time.perf_counter()
-            r = c.post("/insert", data={"value": str(i)})
+            r = c.post(f"/vote/{i % 8}", data={"support": str(i % 2 == 0).lower()})
             latencies.append(time.perf_counter() - t0)
             if r.status_code == 200:
                 acknowledged += 1
             else:
                 errors += 1
     return latencies, errors, acknowledged
-
-
-BARE_APP = """
-import sqlite3, threading
-from fastapi import FastAPI, Form
-DB = {db!r}
-app = FastAPI()
-local = threading.local()
-def conn():
-    c = getattr(local, "c", None)
-    if c is None:
-        c = sqlite3.connect(DB, isolation_level=None, check_same_thread=False)
-        c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=NORMAL")
-        c.execute("PRAGMA busy_timeout=5000")
-        c.execute("create table if not exists t (id integer primary key, v integer)")
-        local.c = c
-    return c
-@app.post("/insert")
-def insert(value: int = Form()):
-    c = conn()
-    c.execute("BEGIN IMMEDIATE"); c.execute("insert into t (v) values (?)", (value,))
-    c.execute("COMMIT")
-    return {{"ok": True}}
-"""
 
 
 def wait_up(url: str) -> None:
@@ -318,25 +294,11 @@ def main() -> None:
         server.terminate()
         server.wait(10)
 
-    bare_dir = Path(tempfile.mkdtemp(prefix="ws-bare-"))
-    (bare_dir / "bare_app.py").write_text(BARE_APP.format(db=str(bare_dir / "bare.db")))
-    bare_port = free_port()
-    bare = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port)]
-        + ["--log-level", "warning"],
-        cwd=bare_dir,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        bare_base = f"http://127.0.0.1:{bare_port}"
-        wait_up(bare_base + "/docs")
+    with bare_server() as (bare_base, _):
         results, elapsed = storm(
             args.threads, args.tablets, lambda: bare_tablet(bare_base, args.votes)
         )
         bare_rate, _ = report("bare", results, elapsed)
-    finally:
-        bare.terminate()
-        bare.wait(10)
     for method, rate in rates.items():
         print(f"throughput {method} ÷ bare insert endpoint: {rate / bare_rate:.2f} (target ≥ 0.5)")
 

@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from harness import ROOT, fresh_database, ms, primed, proposal_ids, quantiles, start_server
-
-from tests.serverproc import free_port
+from harness import bare_server, fresh_database, ms, primed, proposal_ids, quantiles, start_server
 
 Result = tuple[float, list[float], int, float | None]
 
@@ -66,39 +61,18 @@ def drive(make_client, send, threads: int, requests: int, pid: int) -> Result:  
 
 
 def bare(threads: int, requests: int) -> Result:
-    port = free_port()
-    env = os.environ | {"BARE_DB": str(Path(tempfile.mkdtemp()) / "bare.db")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "benchmarks.bare_app:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/docs", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with bare_server() as (base, pid):
+
+        def make_client(i: int) -> httpx.Client:
+            c = httpx.Client(base_url=base, timeout=30)
+            c.get("/docs").raise_for_status()  # connect (and keep alive) before timing
+            return c
 
         def send(c: httpx.Client, i: int, n: int) -> bool:
             r = c.post(f"/vote/{n % 8}", data={"support": str(n % 2 == 0).lower()})
             return r.status_code == 200
 
-        return drive(lambda i: httpx.Client(base_url=base), send, threads, requests, proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        return drive(make_client, send, threads, requests, pid)
 
 
 def vote_path(threads: int, requests: int) -> Result:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .pages import demo_join_code, log_in_as_demo
+from .pages import demo_join_code, log_in_as_demo, wait_until
 
 pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 800, "height": 1280}, "has_touch": True, "locale": "zh-CN"}
@@ -122,9 +122,10 @@ def test_tablet_map_draws_on_the_demo_raster_pack(server, browser, shot):
     tiles = tablet.locator("#map_workshop img.leaflet-tile-loaded")
     expect(tiles.first).to_be_visible()
     # The first tile is not the last: wait until the view's tiles are in (slow under load).
-    tablet.wait_for_function(
+    wait_until(
+        tablet,
         "document.querySelectorAll('#map_workshop img.leaflet-tile-loaded').length >= 4",
-        timeout=15000,
+        timeout=15,
     )
     assert tiles.count() >= 4
     srcs = {tiles.nth(i).get_attribute("src") for i in range(tiles.count())}

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .pages import demo_join_code
+from .pages import demo_join_code, wait_until
 
 pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True, "locale": "zh-CN"}
@@ -231,7 +231,8 @@ def test_projector_clusters_many_pins_and_shows_new_ones_live(server, browser, s
     clusters = projector.locator(".asset-cluster")
     expect(clusters.first).to_be_visible()
     # Clusters are rebuilt as the live refresh lands: wait for one settled count.
-    projector.wait_for_function(
+    wait_until(
+        projector,
         """() => {
             const inClusters = [...document.querySelectorAll('.asset-cluster')]
                 .reduce((n, e) => n + (parseInt(e.innerText, 10) || 0), 0);
@@ -239,7 +240,7 @@ def test_projector_clusters_many_pins_and_shows_new_ones_live(server, browser, s
                 '.asset-marker .asset-pin:not(.asset-cluster)').length;
             return inClusters + single === 120;
         }""",
-        timeout=15000,
+        timeout=15,
     )
     total = sum(int(t) for t in clusters.all_inner_texts())
     singles = projector.locator(".asset-marker .asset-pin:not(.asset-cluster)").count()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import ARTIFACTS
-from .pages import demo_join_code, log_in_as_demo
+from .pages import demo_join_code, font_px, log_in_as_demo, wait_until
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
@@ -89,10 +89,6 @@ def _advance(console: Page) -> str:
     return seen[0] if seen else ""
 
 
-def _font_px(page: Page, selector: str) -> float:
-    return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-
-
 # --- 1. stage changes swap in place; drafts; the console's typing warning -------------
 
 
@@ -109,7 +105,7 @@ def test_stage_change_swaps_in_place_keeping_fullscreen_drafts_and_prefs(server,
     projector = wall.new_page()
     projector.goto(console.url + "/projector")
     projector.get_by_role("button", name="全屏").click()
-    projector.wait_for_function("!!document.fullscreenElement")
+    wait_until(projector, "!!document.fullscreenElement")
     projector.evaluate("window.__same_page = true")
 
     tablet = browser.new_context(**TABLET).new_page()
@@ -188,7 +184,7 @@ def test_projector_results_show_whole_titles_in_two_columns(server, browser, sho
     for i in range(len(LONG_TITLES)):
         box = results.locator(".pj-bar-title").nth(i).bounding_box()
         assert box and box["y"] + box["height"] <= 1080 and box["x"] + box["width"] <= 1920
-    assert _font_px(page, ".pj-bar-title") >= 24
+    assert font_px(page, ".pj-bar-title") >= 24
     shot(page, "room-projector-whole-titles")
     ctx.close()
 
@@ -208,10 +204,10 @@ def test_projector_shows_join_address_large_text_and_an_ended_meeting(server, br
     projector.goto(console.url + "/projector")
     address = projector.get_by_test_id("pj-address")
     expect(address).to_have_text(f"127.0.0.1:{server.port}/join")
-    assert _font_px(projector, ".pj-address") >= 40  # large, beside the code
+    assert font_px(projector, ".pj-address") >= 40  # large, beside the code
     for selector in (".pj-hint", ".pj-join-label", ".pj-community", ".pj-counts",
                      ".asset-legend .legend-toggle", "#projector-gaps > summary"):  # fmt: skip
-        assert _font_px(projector, selector) >= 28, selector
+        assert font_px(projector, selector) >= 28, selector
     gaps = projector.locator("#projector-gaps")
     expect(gaps).not_to_have_attribute("open", "")
     expect(projector.locator("[data-gap-class]").first).to_be_hidden()
@@ -226,7 +222,7 @@ def test_projector_shows_join_address_large_text_and_an_ended_meeting(server, br
     expect(projector.locator(".pj-join .join-code")).to_have_count(0)
     expect(projector.get_by_text(code_closed)).to_have_count(0)
     expect(projector.locator(".asset-label").first).to_be_visible()
-    assert _font_px(projector, ".asset-label") >= 28  # the map's text, from the back
+    assert font_px(projector, ".asset-label") >= 28  # the map's text, from the back
     shot(projector, "room-projector-ended")
     ctx.close()
 
@@ -378,7 +374,7 @@ def test_offline_vote_waits_visibly_on_its_own_button(server, browser, shot):
     phone.get_by_role("button", name=NO_GROUP).tap()
     expect(phone.locator(".tablet-head h1")).to_have_text("投票")
     server.stop()
-    expect(phone.locator("#conn-status")).to_have_class(re.compile("offline"), timeout=15000)
+    expect(phone.locator("#conn-status")).to_have_class(re.compile("offline"), timeout=15)
     form = phone.locator("form.support").first
     form.get_by_role("button", name="支持").tap()
     expect(form).to_have_class(re.compile("waiting"))

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from . import scale
+from .pages import wait_until
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
@@ -225,8 +226,8 @@ def test_map_stays_responsive_with_5000_assets_on_a_throttled_tablet(server, bro
 def test_tiles_overlap_at_a_fractional_pixel_ratio(server, browser, shot):
     code, _ = scale.seed(server, 0)
     tablet = _tablet(browser, server, code, device_scale_factor=2.25)
-    tablet.wait_for_function(
-        "document.querySelectorAll('#map_workshop img.leaflet-tile-loaded').length >= 4"
+    wait_until(
+        tablet, "document.querySelectorAll('#map_workshop img.leaflet-tile-loaded').length >= 4"
     )
     tiles = tablet.locator("#map_workshop img.leaflet-tile")
     sizes = tiles.evaluate_all(
