@@ -231,3 +231,28 @@ def _fresh_uid(data: bytes) -> bytes:
                 blob = json.dumps(manifest).encode()
             target.writestr(info.filename, blob)
     return out.getvalue()
+
+
+def test_service_can_be_logged_only_in_a_community_one_serves(app, database):
+    """bob, with no agreement, cannot log service in demo's community (its street office
+    would receive his entries to confirm), and its name is not among his form's choices."""
+    demo_id, community_id = _with_demo(database)
+    with database.unit_of_work(write=False) as db:
+        name = db.get(Community, community_id).name
+    before = demo_state(database)
+    entry = {"community_id": community_id, "date": "2026-11-20",
+             "work_function": "communication", "hours": "2", "summary": "走访居民"}  # fmt: skip
+    bob = login(app, "bob")
+    assert name not in bob.get("/console/service-log").text
+    refused = bob.post("/console/service-log", data=entry, headers={"Accept": "application/json"})
+    assert refused.status_code == 403 and "服务协议" in refused.json()["detail"]
+    assert demo_state(database) == before
+
+    # demo serves it under an agreement: the same entry is logged.
+    demo = login(app, DEMO_USER, DEMO_PASSWORD)
+    assert name in demo.get("/console/service-log").text
+    logged = demo.post("/console/service-log", data=entry, follow_redirects=False)
+    assert logged.status_code == 303
+    with database.unit_of_work(write=False) as db:
+        kept = db.scalars(select(ServiceLogEntry).where(ServiceLogEntry.summary == "走访居民"))
+        assert [(e.planner_id, e.community_id) for e in kept] == [(demo_id, community_id)]

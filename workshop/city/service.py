@@ -249,3 +249,24 @@ def leadable_communities(db: Session, planner: Planner) -> list[Community]:
         return c.created_by == planner.id or (c.created_by is None and c.id not in agreed)
 
     return [c for c in db.scalars(select(Community).order_by(Community.name)) if leadable(c)]
+
+
+def loggable_communities(
+    db: Session, planner: Planner, workshop_ids: list[int], keep: int | None = None
+) -> list[Community]:
+    """The communities a planner may log service in (the service-log form's choice):
+    where they may lead a workshop today, where they held an agreement at any time (work
+    near its end is logged after it), where one of `workshop_ids` (the workshops they lead
+    or co-facilitate) took place, and `keep` (an existing entry's community). Another
+    planner's community on a shared city instance is none of these."""
+    ids = {c.id for c in leadable_communities(db, planner)}
+    ids |= set(db.scalars(select(Agreement.community_id).where(Agreement.planner_id == planner.id)))
+    if workshop_ids:
+        where_held = select(Workshop.community_id).where(Workshop.id.in_(workshop_ids))
+        ids |= set(db.scalars(where_held))
+    if keep is not None:
+        ids.add(keep)
+    if not ids:
+        return []
+    stmt = select(Community).where(Community.id.in_(ids)).order_by(Community.name)
+    return list(db.scalars(stmt))

@@ -27,12 +27,12 @@ router = APIRouter(prefix="/console")
 Text = Annotated[str, Form(max_length=1000)]
 
 
-def _form_context(db: Session, planner: Planner) -> dict:
+def _form_context(db: Session, planner: Planner, keep: int | None = None) -> dict:
     workshops = service.my_workshops(db=db, planner=planner)
     records = service.finalised_records_of(db=db, workshops=workshops)
     titles = {w.id: w.title for w in workshops}
     return {
-        "communities": communities.all_communities(db=db),
+        "communities": service.communities_to_log(db=db, planner=planner, keep=keep),
         "functions": WORK_FUNCTIONS,
         "evidence": [(f"w:{w.id}", f"{w.date.isoformat()} {w.title}") for w in workshops]
         + [
@@ -103,7 +103,7 @@ def edit_entry_page(
     request: Request, entry_id: int, planner: CurrentPlanner, db: DbSession
 ) -> Response:
     entry = service.entry_of(db=db, planner=planner, entry_id=entry_id)
-    context = {"planner": planner, "entry": entry, **_form_context(db, planner)}
+    context = {"planner": planner, "entry": entry, **_form_context(db, planner, entry.community_id)}
     return render(request, "service_log/edit.html", context)
 
 

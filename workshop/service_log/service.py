@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
 from workshop.assessments.models import AssessmentRecord, WorkshopFacilitator
+from workshop.city import service as city
 from workshop.communities.models import Community
 from workshop.errors import Forbidden, Invalid, NotFound
 from workshop.service_log.models import ServiceLogEntry
@@ -134,7 +135,15 @@ def finalised_records_of(*, db: Session, workshops: list[Workshop]) -> list[Asse
     return list(db.scalars(stmt))
 
 
-def _parse(db: Session, planner: Planner, form: EntryForm) -> dict:
+def communities_to_log(
+    *, db: Session, planner: Planner, keep: int | None = None
+) -> list[Community]:
+    """The communities this planner may log service in (`keep`: an edited entry's)."""
+    workshop_ids = [w.id for w in my_workshops(db=db, planner=planner)]
+    return city.loggable_communities(db, planner, workshop_ids, keep)
+
+
+def _parse(db: Session, planner: Planner, form: EntryForm, keep: int | None = None) -> dict:
     try:
         on = date.fromisoformat(form.on)
     except ValueError:
@@ -143,6 +152,9 @@ def _parse(db: Session, planner: Planner, form: EntryForm) -> dict:
         raise Invalid("log.date_out_of_range")
     if db.get(Community, form.community_id) is None:
         raise NotFound("community.not_found")
+    served = communities_to_log(db=db, planner=planner, keep=keep)
+    if form.community_id not in {c.id for c in served}:
+        raise Forbidden("log.community_not_served")
     if form.work_function not in WORK_FUNCTIONS:
         raise Invalid("log.unknown_function")
     try:
@@ -211,7 +223,7 @@ def update_entry(
     *, db: Session, planner: Planner, entry_id: int, form: EntryForm
 ) -> ServiceLogEntry:
     entry = entry_of(db=db, planner=planner, entry_id=entry_id)
-    for key, value in _parse(db, planner, form).items():
+    for key, value in _parse(db, planner, form, keep=entry.community_id).items():
         setattr(entry, key, value)
     entry.base_points = DEFAULT_BASE_POINTS[entry.work_function]
     # A changed entry is no longer what the street office confirmed (or returned).
