@@ -24,6 +24,7 @@ from tests.serverproc import ServerProcess, free_port, primed  # noqa: E402
 __all__ = [
     "ServerProcess",
     "bare_server",
+    "cpu_seconds",
     "primed",
     "fresh_database",
     "start_server",
@@ -79,6 +80,16 @@ def quantiles(values: list[float]) -> dict[str, float]:
 
 def ms(stats: dict[str, float]) -> str:
     return ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in stats.items())
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (Linux /proc; else None).
+    Unlike req/s this hardly moves when other programs load the machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager

@@ -15,22 +15,20 @@ import argparse
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
-from harness import bare_server, fresh_database, ms, primed, proposal_ids, quantiles, start_server
+from harness import (
+    bare_server,
+    cpu_seconds,
+    fresh_database,
+    ms,
+    primed,
+    proposal_ids,
+    quantiles,
+    start_server,
+)
 
 Result = tuple[float, list[float], int, float | None]
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds a process has used so far (Linux /proc; else None).
-    Unlike req/s this hardly moves when other programs load the machine."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def drive(make_client, send, threads: int, requests: int, pid: int) -> Result:  # type: ignore[no-untyped-def]

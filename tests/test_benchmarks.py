@@ -78,6 +78,11 @@ BENCHMARKS = {
         ["--workshops", "2", "--tablets", "3", "--votes", "2"],
         r"acknowledged = stored",
     ),
+    "pin_cost": (
+        ["-m", "benchmarks.pin_cost"],
+        ["--threads", "2", "--pins", "3", "--base-map-mb", "0.05"],
+        r"answers \{201: 6\}.*\n.*answers \{201: 6\}",
+    ),
     "photo_memory": (
         ["-m", "benchmarks.photo_memory"],
         ["--uploads", "2", "--side", "300"],

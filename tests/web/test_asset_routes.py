@@ -208,6 +208,36 @@ def test_plus_one_once_and_the_geojson_says_so_without_tokens(app, client, datab
     other.close()
 
 
+def test_a_saved_assets_answer_counts_that_asset_only(app, client, database):
+    """The answer to a save counts +1s for the saved asset alone (not the whole map's):
+    another asset's +1s, and the resident's own +1 elsewhere, do not leak into it."""
+    _id, code = _workshop(database)
+    join(client, code)
+    pin = {"asset_class": "cultural", "name": "石梯坎", "geometry": _point()}
+    first = client.post(f"/w/{code}/assets", json=pin).json()["asset"]["id"]
+    other = _resident(app, code)
+    theirs = other.post(
+        f"/w/{code}/assets", json={**pin, "name": "老茶馆", "geometry": _point(0.0002)}
+    ).json()["asset"]["id"]
+    assert other.post(f"/w/{code}/assets/{first}/support", headers=JSON).status_code == 200
+    assert client.post(f"/w/{code}/assets/{theirs}/support", headers=JSON).status_code == 200
+    third = _resident(app, code)
+    assert third.post(f"/w/{code}/assets/{theirs}/support", headers=JSON).status_code == 200
+
+    edited = client.post(f"/w/{code}/assets/{first}", json={**pin, "name": "石梯坎老街"})
+    props = edited.json()["asset"]["properties"]
+    assert (props["name"], props["supports"], props["supported"], props["own"]) == (
+        "石梯坎老街", 1, False, True,
+    )  # fmt: skip
+    fresh = client.post(
+        f"/w/{code}/assets", json={**pin, "name": "新的", "geometry": _point(0.0004)}
+    )
+    props = fresh.json()["asset"]["properties"]
+    assert (props["supports"], props["supported"], props["contributors"]) == (0, False, 1)
+    other.close()
+    third.close()
+
+
 def _jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (2400, 1200), (30, 140, 60)).save(out, "JPEG")

@@ -177,7 +177,7 @@ def _console_photo_url(workshop: Workshop):
 
 
 def _feature(db: DbSession, workshop: Workshop, asset: Asset, viewer: Participant) -> dict:
-    stats = service.asset_stats(db=db, workshop=workshop, viewer=viewer)
+    stats = service.asset_stats(db=db, workshop=workshop, viewer=viewer, only=[asset.id])
     collection = service.feature_collection(
         [asset], stats=stats, viewer=viewer, photo_url=_tablet_photo_url(workshop)
     )

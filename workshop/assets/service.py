@@ -450,32 +450,31 @@ class AssetStats:
 
 
 def asset_stats(
-    *, db: Session, workshop: Workshop, viewer: Participant | None = None
+    *,
+    db: Session,
+    workshop: Workshop,
+    viewer: Participant | None = None,
+    only: list[int] | None = None,
 ) -> AssetStats:
-    supports = dict(
-        db.execute(
-            select(AssetSupport.asset_id, func.count())
-            .join(Asset, Asset.id == AssetSupport.asset_id)
-            .where(Asset.workshop_id == workshop.id)
-            .group_by(AssetSupport.asset_id)
-        ).all()
-    )
-    extra = dict(
-        db.execute(
-            select(AssetContributor.asset_id, func.count())
-            .join(Asset, Asset.id == AssetContributor.asset_id)
-            .where(Asset.workshop_id == workshop.id)
-            .group_by(AssetContributor.asset_id)
-        ).all()
-    )
+    """The counts for the workshop's assets, or for the assets `only` names (one saved
+    asset's answer: its cost does not grow with the number of assets on the map)."""
+
+    def counts(table: type[AssetSupport] | type[AssetContributor]) -> dict[int, int]:
+        stmt = select(table.asset_id, func.count()).group_by(table.asset_id)
+        if only is None:
+            stmt = stmt.join(Asset, Asset.id == table.asset_id)
+            stmt = stmt.where(Asset.workshop_id == workshop.id)
+        else:
+            stmt = stmt.where(table.asset_id.in_(only))
+        return {asset_id: n for asset_id, n in db.execute(stmt)}
+
     mine: frozenset[int] = frozenset()
     if viewer is not None:
-        mine = frozenset(
-            db.scalars(
-                select(AssetSupport.asset_id).where(AssetSupport.participant_id == viewer.id)
-            )
-        )
-    return AssetStats(supports, extra, mine)
+        stmt = select(AssetSupport.asset_id).where(AssetSupport.participant_id == viewer.id)
+        if only is not None:
+            stmt = stmt.where(AssetSupport.asset_id.in_(only))
+        mine = frozenset(db.scalars(stmt))
+    return AssetStats(counts(AssetSupport), counts(AssetContributor), mine)
 
 
 def contributor_count(asset: Asset, stats: AssetStats) -> int:

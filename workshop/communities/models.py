@@ -21,10 +21,6 @@ class Community(Base):
     # Which base map to draw (workshop.basemaps.config.BaseMap): vector only (None), a
     # local MBTiles pack from maps/, or an online XYZ URL; GCJ-02 when the tiles are.
     base_map: Mapped[dict | None] = mapped_column(JSON)
-    # Context drawn under the assets when there are no tiles: a FeatureCollection whose
-    # features carry properties.kind in {road, building, green, water}. Deferred: it can
-    # be megabytes, and a pin, a vote or a join must not load and parse it (issue 14).
-    base_layers: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The planner who created it in the console (None for seeded/older communities); they
     # and the planners running a workshop here may edit it.
@@ -36,3 +32,10 @@ class Community(Base):
     # The street office (街道办) the community belongs to on a city instance; None on a
     # laptop. Its users and the planners under an active agreement may edit it.
     street_office_id: Mapped[int | None] = mapped_column(ForeignKey("street_office.id"))
+    # Context drawn under the assets when there are no tiles: a FeatureCollection whose
+    # features carry properties.kind in {road, building, green, water}. Deferred: it can
+    # be megabytes, and a pin, a vote or a join must not load and parse it (issue 14).
+    # The table's last column (migration 0019): SQLite walks a big value's overflow pages
+    # to reach any column after it. A new column goes before it (tests/communities/
+    # test_migration_0019.py checks).
+    base_layers: Mapped[dict | None] = mapped_column(JSON, deferred=True)
