@@ -143,6 +143,7 @@ def test_only_the_office_and_agreement_planners_edit_a_community(app, database):
     page = demo.get(f"/console/communities/{community_id}").text
     changes = page[page.index('id="changes"') :]
     assert "示例街道办" in changes and "修改社区" in changes
+    assert "服务器（命令行）" in changes  # the demo's setup, by `workshop demo`, not a blank
 
 
 def test_community_page_shows_only_own_or_agreement_covered_decisions(app, database):

@@ -202,7 +202,8 @@ def agreements_of(db: Session, planner: Planner) -> list[tuple[Agreement, Commun
 
 
 def changes_of(db: Session, community: Community, limit: int = 50) -> list[dict]:
-    """The community's activity log, newest first: when, who, what."""
+    """The community's activity log, newest first: when, who (None: a command on the
+    server, such as the demo's setup), what."""
     stmt = (
         select(ActivityLog, Planner.name)
         .outerjoin(Planner, Planner.id == ActivityLog.actor_id)
@@ -211,7 +212,7 @@ def changes_of(db: Session, community: Community, limit: int = 50) -> list[dict]
         .limit(limit)
     )
     return [
-        {"at": row.at, "who": name or "—", "action": row.action, "detail": row.detail or {}}
+        {"at": row.at, "who": name, "action": row.action, "detail": row.detail or {}}
         for row, name in db.execute(stmt).all()
     ]
 
