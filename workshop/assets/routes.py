@@ -176,8 +176,16 @@ def _console_photo_url(workshop: Workshop):
     return lambda a: f"/console/workshops/{workshop.id}/assets/{a.id}/photo"
 
 
-def _feature(db: DbSession, workshop: Workshop, asset: Asset, viewer: Participant) -> dict:
-    stats = service.asset_stats(db=db, workshop=workshop, viewer=viewer, only=[asset.id])
+def _feature(
+    db: DbSession, workshop: Workshop, asset: Asset, viewer: Participant, *, new: bool = False
+) -> dict:
+    """The asset as the tablet's map shows it. A `new` asset has no +1s and no other
+    contributors yet: nothing to count."""
+    stats = (
+        service.AssetStats({}, {}, frozenset())
+        if new
+        else service.asset_stats(db=db, workshop=workshop, viewer=viewer, only=[asset.id])
+    )
     collection = service.feature_collection(
         [asset], stats=stats, viewer=viewer, photo_url=_tablet_photo_url(workshop)
     )
@@ -212,7 +220,7 @@ def _saved(
         return t("assets.saved_repaired" if saved.repaired else done, name=saved.asset.name)
 
     def as_json(saved: SavedAsset) -> dict[str, Any]:
-        feature = _feature(db, workshop, saved.asset, participant)
+        feature = _feature(db, workshop, saved.asset, participant, new=not target)
         return {"asset": feature, "repaired": saved.repaired, "message": message(saved)}
 
     return act(
