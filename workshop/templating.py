@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from workshop.assets.service import ASSET_CLASSES
+from workshop.assets.classes import ASSET_CLASSES
 from workshop.config import TEMPLATES_DIR, get_settings
 from workshop.i18n import LOCALES, babel_name, get_locale, label, t
 from workshop.outcome import passed_label, percent, rule_sentences, verdict_label

@@ -9,18 +9,20 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from workshop.assets import photos
-from workshop.assets.models import Asset, AssetContributor, AssetSupport
-from workshop.assets.service import (
-    AssetFields,
-    add_asset,
+from workshop.assets.classes import subtypes_for
+from workshop.assets.features import (
     asset_stats,
     assets_by_class,
     assets_of,
     counts_by_class,
-    delete_asset,
     feature_collection,
+)
+from workshop.assets.models import Asset, AssetContributor, AssetSupport
+from workshop.assets.service import (
+    AssetFields,
+    add_asset,
+    delete_asset,
     merge_assets,
-    subtypes_for,
     support_asset,
     update_asset,
 )

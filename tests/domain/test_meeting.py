@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.versions import finalise
-from workshop.assets.service import counts_by_class, pin_asset
+from workshop.assets.features import counts_by_class
+from workshop.assets.service import pin_asset
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.proposals.models import Vote
 from workshop.proposals.service import set_support, submit_proposal, tally

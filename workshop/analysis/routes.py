@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from workshop.analysis import coverage, measures
 from workshop.analysis.service import analysis_with_names, gaps_feature_collection
-from workshop.assets.service import ASSET_CLASSES
+from workshop.assets.classes import ASSET_CLASSES
 from workshop.deps import CurrentPlanner, DbSession, PlannerWorkshop
 from workshop.mapping.maps import allow_online_tiles, community_map, embed
 from workshop.templating import render

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from workshop import geo
 from workshop.analysis import complete, coverage, measures
 from workshop.analysis.core import AssetRecord, Frame
+from workshop.assets.classes import ASSET_CLASSES
 from workshop.assets.models import Asset
-from workshop.assets.service import ASSET_CLASSES
 from workshop.errors import Invalid
 from workshop.workshops.models import Workshop
 

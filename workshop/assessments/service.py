@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workshop.assessments.models import AssessmentRecord
-from workshop.assets.service import ASSET_CLASSES, assets_of, counts_by_class
+from workshop.assets.classes import ASSET_CLASSES
+from workshop.assets.features import assets_of, counts_by_class
 from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.db import utcnow
 from workshop.errors import NotFound

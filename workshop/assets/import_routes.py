@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
 from workshop.assets import importing
+from workshop.assets.classes import ASSET_CLASSES, subtypes_for
 from workshop.assets.importing import Checked, Layer, Mapping
-from workshop.assets.service import ASSET_CLASSES, subtypes_for
 from workshop.basemaps.config import base_map_of
 from workshop.communities.models import Community
 from workshop.deps import DbSession, PlannerWorkshop

@@ -33,8 +33,9 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from workshop import geo
+from workshop.assets.classes import ASSET_CLASSES, subtypes_for
 from workshop.assets.models import Asset
-from workshop.assets.service import ASSET_CLASSES, AssetFields, _clean_fields, subtypes_for
+from workshop.assets.service import AssetFields, _clean_fields
 from workshop.communities.importing import dbf_records, text_encoding
 from workshop.communities.models import Community
 from workshop.errors import DomainError, Invalid

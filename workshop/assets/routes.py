@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from workshop.assets import photos, service
+from workshop.assets import classes, features, photos, service
 from workshop.assets.models import Asset
 from workshop.assets.service import AssetFields, SavedAsset
 from workshop.city import service as city
@@ -182,11 +182,11 @@ def _feature(
     """The asset as the tablet's map shows it. A `new` asset has no +1s and no other
     contributors yet: nothing to count."""
     stats = (
-        service.AssetStats({}, {}, frozenset())
+        features.AssetStats({}, {}, frozenset())
         if new
-        else service.asset_stats(db=db, workshop=workshop, viewer=viewer, only=[asset.id])
+        else features.asset_stats(db=db, workshop=workshop, viewer=viewer, only=[asset.id])
     )
-    collection = service.feature_collection(
+    collection = features.feature_collection(
         [asset], stats=stats, viewer=viewer, photo_url=_tablet_photo_url(workshop)
     )
     return collection["features"][0]
@@ -364,11 +364,11 @@ def _geojson(request: Request, payload: dict) -> Response:
 def tablet_assets(
     request: Request, workshop: CodeWorkshop, participant: CurrentParticipant, db: DbSession
 ) -> Response:
-    stats = service.asset_stats(db=db, workshop=workshop, viewer=participant)
+    stats = features.asset_stats(db=db, workshop=workshop, viewer=participant)
     return _geojson(
         request,
-        service.feature_collection(
-            service.assets_of(db=db, workshop=workshop),
+        features.feature_collection(
+            features.assets_of(db=db, workshop=workshop),
             stats=stats,
             viewer=participant,
             photo_url=_tablet_photo_url(workshop),
@@ -378,11 +378,11 @@ def tablet_assets(
 
 @router.get("/console/workshops/{workshop_id}/assets.geojson")
 def console_assets(request: Request, workshop: PlannerWorkshop, db: DbSession) -> Response:
-    stats = service.asset_stats(db=db, workshop=workshop)
+    stats = features.asset_stats(db=db, workshop=workshop)
     return _geojson(
         request,
-        service.feature_collection(
-            service.assets_of(db=db, workshop=workshop),
+        features.feature_collection(
+            features.assets_of(db=db, workshop=workshop),
             stats=stats,
             photo_url=_console_photo_url(workshop),
         ),
@@ -424,9 +424,9 @@ def console_photo(
 def _panel(request: Request, db: DbSession, workshop: Workshop, **extra: Any) -> Response:
     context = {
         "workshop": workshop,
-        "asset_rows": service.assets_by_class(db=db, workshop=workshop),
-        "asset_classes": service.ASSET_CLASSES,
-        "asset_subtypes": service.subtypes_for(workshop.community),
+        "asset_rows": features.assets_by_class(db=db, workshop=workshop),
+        "asset_classes": classes.ASSET_CLASSES,
+        "asset_subtypes": classes.subtypes_for(workshop.community),
         "hidden_assets": service.hidden_assets(db=db, workshop=workshop),
         **extra,
     }
@@ -478,7 +478,7 @@ def set_subtypes(
     if not can_edit(db=db, community=workshop.community, planner=planner):
         raise Forbidden("community.not_editable")  # the community's, not the workshop's
     before = workshop.community.asset_subtypes
-    subtypes = service.set_subtypes(db=db, community=workshop.community, lines=lines)
+    subtypes = classes.set_subtypes(db=db, community=workshop.community, lines=lines)
     if workshop.community.asset_subtypes != before:
         city.log(db, planner, "community.subtypes", community_id=workshop.community_id)
     return _console_answer(request, db, workshop, {"subtypes": subtypes}, subtypes_saved=True)

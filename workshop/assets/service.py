@@ -1,10 +1,9 @@
-"""Community assets (社区资产): draw, validate, edit, +1, merge, list and count."""
+"""Community assets (社区资产): draw, validate, edit, +1, merge and hide (the classes and
+subtypes: assets.classes; what the map and lists show: assets.features)."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -16,92 +15,14 @@ from sqlalchemy.orm import Session
 from workshop import geo
 from workshop.assets import photos
 from workshop.assets.address import looks_like_home_address
+from workshop.assets.classes import ASSET_CLASSES, DESCRIPTION_MAX, NAME_MAX, subtypes_for
 from workshop.assets.models import Asset, AssetContributor, AssetSupport
 from workshop.communities.models import Community
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
-from workshop.i18n import label
 from workshop.live.broker import announce
 from workshop.text import clean_line, clean_text
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.service import require_stage
-
-
-@dataclass(frozen=True)
-class AssetClass:
-    key: str
-    colour: str
-    icon: str  # Font Awesome 6 name, vendored
-
-
-ASSET_CLASSES: dict[str, AssetClass] = {
-    c.key: c
-    for c in (
-        AssetClass("ecological", "#2e7d32", "tree"),
-        AssetClass("cultural", "#c62828", "landmark"),
-        AssetClass("social", "#1565c0", "people-group"),
-        AssetClass("human", "#ef6c00", "hands-helping"),
-    )
-}
-# Subtypes offered when a community does not set its own (Community.asset_subtypes).
-# Keys are labelled in workshop/messages/assets.py (LABELS["asset_subtype"]).
-DEFAULT_SUBTYPES: dict[str, tuple[str, ...]] = {
-    "ecological": ("old_tree", "green_space", "trail", "water", "cliff"),
-    "cultural": ("historic_building", "memory_place", "craft", "festival", "old_shop"),
-    "social": ("organisation", "volunteer_team", "venue", "convenience_service"),
-    "human": ("handicraft", "professional_skill", "time_and_care"),
-}
-NAME_MAX = 60
-DESCRIPTION_MAX = 500
-SUBTYPE_MAX = 32
-
-
-def subtypes_for(community: Community) -> dict[str, list[str]]:
-    """Return {class: [subtype, ...]} for a community: its own lists, else the defaults.
-
-    A community's list replaces the default list of that class only; anything that is
-    not a list of short strings is ignored (the defaults apply).
-    """
-    custom = community.asset_subtypes if isinstance(community.asset_subtypes, dict) else {}
-    result: dict[str, list[str]] = {}
-    for key, defaults in DEFAULT_SUBTYPES.items():
-        own = custom.get(key)
-        if isinstance(own, list) and own and all(isinstance(s, str) for s in own):
-            result[key] = [s.strip()[:SUBTYPE_MAX] for s in own if s.strip()]
-        else:
-            result[key] = list(defaults)
-    return result
-
-
-SUBTYPES_PER_CLASS = 30
-
-
-def set_subtypes(*, db: Session, community: Community, lines: dict[str, str]) -> dict:
-    """Set the subtypes a community offers from one text per class (one subtype a line).
-
-    A line that is the label of a default subtype of that class stores its key (so
-    "古树" stays the labelled `old_tree`); other lines are kept as written. A class whose
-    list equals the defaults, or is empty, uses the defaults (stored as absent).
-    """
-    custom: dict[str, list[str]] = {}
-    for key, defaults in DEFAULT_SUBTYPES.items():
-        by_label = {label("asset_subtype", d): d for d in defaults}
-        items: list[str] = []
-        for raw in (lines.get(key) or "").splitlines():
-            text = raw.strip()
-            if not text:
-                continue
-            if len(text) > SUBTYPE_MAX:
-                raise Invalid("asset.subtype_too_long", limit=SUBTYPE_MAX)
-            value = by_label.get(text, text)
-            if value not in items:
-                items.append(value)
-        if len(items) > SUBTYPES_PER_CLASS:
-            raise Invalid("asset.too_many_subtypes", limit=SUBTYPES_PER_CLASS)
-        if items and items != list(defaults):
-            custom[key] = items
-    community.asset_subtypes = custom or None
-    db.flush()
-    return subtypes_for(community)
 
 
 @dataclass(frozen=True)
@@ -424,133 +345,6 @@ def hidden_assets(*, db: Session, workshop: Workshop) -> list[Asset]:
         .order_by(Asset.id)
     )
     return list(db.scalars(stmt))
-
-
-def assets_of(*, db: Session, workshop: Workshop) -> list[Asset]:
-    """Return the workshop's assets on the map (merged duplicates left out)."""
-    stmt = (
-        select(Asset)
-        .where(
-            Asset.workshop_id == workshop.id,
-            Asset.merged_into_id.is_(None),
-            Asset.hidden.is_(False),
-        )
-        .order_by(Asset.id)
-    )
-    return list(db.scalars(stmt))
-
-
-@dataclass(frozen=True)
-class AssetStats:
-    """Per-asset counts for a list of assets: +1s, contributors, the viewer's +1s."""
-
-    supports: dict[int, int]
-    contributors: dict[int, int]
-    supported_by_viewer: frozenset[int]
-
-
-def asset_stats(
-    *,
-    db: Session,
-    workshop: Workshop,
-    viewer: Participant | None = None,
-    only: list[int] | None = None,
-) -> AssetStats:
-    """The counts for the workshop's assets, or for the assets `only` names (one saved
-    asset's answer: its cost does not grow with the number of assets on the map)."""
-
-    def counts(table: type[AssetSupport] | type[AssetContributor]) -> dict[int, int]:
-        stmt = select(table.asset_id, func.count()).group_by(table.asset_id)
-        if only is None:
-            stmt = stmt.join(Asset, Asset.id == table.asset_id)
-            stmt = stmt.where(Asset.workshop_id == workshop.id)
-        else:
-            stmt = stmt.where(table.asset_id.in_(only))
-        return {asset_id: n for asset_id, n in db.execute(stmt)}
-
-    mine: frozenset[int] = frozenset()
-    if viewer is not None:
-        stmt = select(AssetSupport.asset_id).where(AssetSupport.participant_id == viewer.id)
-        if only is not None:
-            stmt = stmt.where(AssetSupport.asset_id.in_(only))
-        mine = frozenset(db.scalars(stmt))
-    return AssetStats(counts(AssetSupport), counts(AssetContributor), mine)
-
-
-def contributor_count(asset: Asset, stats: AssetStats) -> int:
-    return stats.contributors.get(asset.id, 0) + (1 if asset.participant_id is not None else 0)
-
-
-def feature_collection(
-    assets: list[Asset],
-    *,
-    stats: AssetStats | None = None,
-    viewer: Participant | None = None,
-    photo_url: Callable[[Asset], str] | None = None,
-) -> dict:
-    """Return assets as an RFC 7946 FeatureCollection (never participant ids or tokens)."""
-    stats = stats or AssetStats({}, {}, frozenset())
-    features = []
-    for a in assets:
-        cls = ASSET_CLASSES[a.asset_class]
-        features.append(
-            {
-                "type": "Feature",
-                "id": a.id,
-                "geometry": a.geometry,
-                "properties": {
-                    "name": a.name,
-                    "asset_class": a.asset_class,
-                    "class_label": label("asset_class", a.asset_class),
-                    "colour": cls.colour,
-                    "icon": cls.icon,
-                    "subtype": a.subtype,
-                    "subtype_label": label("asset_subtype", a.subtype) if a.subtype else "",
-                    "description": a.description,
-                    "supports": stats.supports.get(a.id, 0),
-                    "contributors": contributor_count(a, stats),
-                    "photo": photo_url(a) if (photo_url and a.photo) else None,
-                    "own": viewer is not None and a.participant_id == viewer.id,
-                    "supported": a.id in stats.supported_by_viewer,
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def counts_by_class(*, db: Session, workshop: Workshop) -> dict[str, int]:
-    """Return the count per class, every class present (0 when none)."""
-    rows = db.execute(
-        select(Asset.asset_class, func.count())
-        .where(
-            Asset.workshop_id == workshop.id,
-            Asset.merged_into_id.is_(None),
-            Asset.hidden.is_(False),
-        )
-        .group_by(Asset.asset_class)
-    ).all()
-    counts = Counter(dict(rows))
-    return {key: counts.get(key, 0) for key in ASSET_CLASSES}
-
-
-@dataclass(frozen=True)
-class AssetRow:
-    asset: Asset
-    supports: int
-    contributors: int
-
-
-def assets_by_class(*, db: Session, workshop: Workshop) -> dict[str, list[AssetRow]]:
-    """Return the workshop's assets per class (every class present), most +1s first."""
-    stats = asset_stats(db=db, workshop=workshop)
-    rows: dict[str, list[AssetRow]] = {key: [] for key in ASSET_CLASSES}
-    for a in assets_of(db=db, workshop=workshop):
-        rows[a.asset_class].append(
-            AssetRow(a, stats.supports.get(a.id, 0), contributor_count(a, stats))
-        )
-    for items in rows.values():
-        items.sort(key=lambda r: (-r.supports, r.asset.id))
-    return rows
 
 
 def photo_of(*, db: Session, workshop: Workshop, asset_id: int, photos_dir: Path) -> Path:

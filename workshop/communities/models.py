@@ -26,7 +26,7 @@ class Community(Base):
     # and the planners running a workshop here may edit it.
     created_by: Mapped[int | None] = mapped_column(ForeignKey("planner.id"))
     # Asset subtypes offered in this community, {class: [subtype, ...]}; None means the
-    # defaults (workshop.assets.service.DEFAULT_SUBTYPES). A subtype is a key with a label
+    # defaults (workshop.assets.classes.DEFAULT_SUBTYPES). A subtype is a key with a label
     # in the "asset_subtype" LABELS, or plain Chinese text shown as it is.
     asset_subtypes: Mapped[dict | None] = mapped_column(JSON)
     # The street office (街道办) the community belongs to on a city instance; None on a

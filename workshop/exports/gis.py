@@ -29,7 +29,7 @@ from shapely.geometry import shape
 from shapely.geometry.polygon import orient
 from sqlalchemy.orm import Session
 
-from workshop.assets.service import asset_stats, assets_of
+from workshop.assets.features import asset_stats, assets_of
 from workshop.i18n import label
 from workshop.workshops.models import Workshop
 

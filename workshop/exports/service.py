@@ -17,7 +17,7 @@ from shapely.geometry.polygon import orient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workshop.assets.service import assets_of
+from workshop.assets.features import assets_of
 from workshop.exports.sheets import Share, csv_bytes, defuse, text_value, xlsx_bytes
 from workshop.i18n import label, t
 from workshop.outcome import passed_label, verdict_label

@@ -14,8 +14,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
+from workshop.assets.classes import ASSET_CLASSES
 from workshop.assets.importing import Checked
-from workshop.assets.service import ASSET_CLASSES
 from workshop.city import service as city
 from workshop.communities.models import Community
 from workshop.errors import Invalid, NotFound

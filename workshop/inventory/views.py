@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
-from workshop.assets.service import ASSET_CLASSES
+from workshop.assets.classes import ASSET_CLASSES
 from workshop.city import service as city
 from workshop.communities.models import Community
 from workshop.inventory import service

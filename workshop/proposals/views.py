@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workshop.assets.service import assets_of
+from workshop.assets.features import assets_of
 from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.i18n import label, t
 from workshop.proposals import service

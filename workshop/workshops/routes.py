@@ -11,7 +11,8 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from workshop.assets.service import ASSET_CLASSES, counts_by_class, subtypes_for
+from workshop.assets.classes import ASSET_CLASSES, subtypes_for
+from workshop.assets.features import counts_by_class
 from workshop.ballots.cards import looks_like_card
 from workshop.city.service import leadable_communities, require_lead_in
 from workshop.deps import (
