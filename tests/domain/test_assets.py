@@ -383,3 +383,25 @@ def test_no_photo_is_stored_without_the_residents_confirmation(db, meeting, tmp_
     assert err.value.key == "photo.consent_required"
     assert db.scalar(select(func.count()).select_from(Asset)) == 0
     assert not any(tmp_path.glob("*.jpg"))
+
+
+def test_a_pin_is_checked_against_the_boundary_as_it_is_now(db, meeting):
+    """The parsed boundary is reused from pin to pin, and never outlives an edit: after
+    the community moves away, the same pin is refused; moved back, it is accepted."""
+    workshop, a, _, _ = meeting
+    community = workshop.community
+    assert add_asset(db=db, workshop=workshop, participant=a, fields=_fields()).asset.id
+    inside = community.boundary
+
+    def shifted(boundary: dict, dx: float) -> dict:
+        rings = [[[x + dx, y] for x, y in ring] for ring in boundary["coordinates"]]
+        return {"type": "Polygon", "coordinates": rings}
+
+    community.boundary = shifted(inside, 0.05)  # ~5 km east, as bob once tried
+    db.flush()
+    with pytest.raises(Invalid) as refused:
+        add_asset(db=db, workshop=workshop, participant=a, fields=_fields(name="又一棵"))
+    assert refused.value.key.startswith("geo.")
+    community.boundary = inside
+    db.flush()
+    assert add_asset(db=db, workshop=workshop, participant=a, fields=_fields(name="又一棵"))

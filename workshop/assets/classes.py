@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,14 @@ DESCRIPTION_MAX = 500
 SUBTYPE_MAX = 32
 
 
-def subtypes_for(community: Community) -> dict[str, list[str]]:
+class OffersSubtypes(Protocol):
+    """A community, or what a pin loads of it (assets.service._Place)."""
+
+    @property
+    def asset_subtypes(self) -> dict | None: ...
+
+
+def subtypes_for(community: OffersSubtypes) -> dict[str, list[str]]:
     """Return {class: [subtype, ...]} for a community: its own lists, else the defaults.
 
     A community's list replaces the default list of that class only; anything that is

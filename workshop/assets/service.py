@@ -3,19 +3,29 @@ subtypes: assets.classes; what the map and lists show: assets.features)."""
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import CursorResult, Text, bindparam, delete, func, select, update
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workshop import geo
 from workshop.assets import photos
 from workshop.assets.address import looks_like_home_address
-from workshop.assets.classes import ASSET_CLASSES, DESCRIPTION_MAX, NAME_MAX, subtypes_for
+from workshop.assets.classes import (
+    ASSET_CLASSES,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    OffersSubtypes,
+    subtypes_for,
+)
 from workshop.assets.models import Asset, AssetContributor, AssetSupport
 from workshop.communities.models import Community
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
@@ -48,8 +58,35 @@ class SavedAsset:
     repaired: bool  # the polygon crossed itself and make_valid fixed it
 
 
+@dataclass(frozen=True)
+class _Place:
+    """What a drawn asset is checked against: its community's boundary and subtypes."""
+
+    boundary: BaseGeometry
+    asset_subtypes: dict | None
+
+
+# Two columns, the boundary as its stored text (the key of the parsed shapes' cache): no
+# Community entity, and nothing of its base map, for each pin (issue 14).
+_PLACE = select(sa_cast(Community.boundary, Text), Community.asset_subtypes).where(
+    Community.id == bindparam("community_id")
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _boundary(text: str) -> BaseGeometry:
+    """The parsed boundary of a stored boundary text: a pin reuses the shape the last
+    pin in that community built (an edited boundary is a new text, parsed anew)."""
+    return geo.parse_boundary(json.loads(text))
+
+
+def _place(db: Session, workshop: Workshop) -> _Place:
+    text, subtypes = db.execute(_PLACE, {"community_id": workshop.community_id}).one()
+    return _Place(_boundary(text), subtypes)
+
+
 def _clean_fields(
-    community: Community, fields: AssetFields, current: Asset | None
+    community: OffersSubtypes, fields: AssetFields, current: Asset | None
 ) -> tuple[str, str, str, str]:
     """Return (class, subtype, name, description), checked; raise Invalid on a problem."""
     # A new asset has no class until the resident picks one (nothing is preselected).
@@ -97,11 +134,11 @@ def add_asset(
 ) -> SavedAsset:
     """Validate and save a drawn asset (Point, LineString or Polygon, WGS-84)."""
     require_stage(workshop, "mapping")
-    asset_class, subtype, name, description = _clean_fields(workshop.community, fields, None)
+    place = _place(db, workshop)
+    asset_class, subtype, name, description = _clean_fields(place, fields, None)
     if fields.geometry is None:
         raise Invalid("geo.point_missing")
-    boundary = geo.parse_boundary(workshop.community.boundary)
-    checked = geo.check_asset_geometry(fields.geometry, boundary)
+    checked = geo.check_asset_geometry(fields.geometry, place.boundary)
     photo_name = _store_photo(fields, photos_dir)
     asset = Asset(
         workshop_id=workshop.id,
@@ -184,12 +221,12 @@ def update_asset(
     """Change a resident's own asset; every check passes before anything is written."""
     require_stage(workshop, "mapping")
     asset = _own_asset(db, workshop, participant, asset_id)
-    asset_class, subtype, name, description = _clean_fields(workshop.community, fields, asset)
+    place = _place(db, workshop)
+    asset_class, subtype, name, description = _clean_fields(place, fields, asset)
     repaired = False
     geometry = asset.geometry
     if fields.geometry is not None:
-        boundary = geo.parse_boundary(workshop.community.boundary)
-        checked = geo.check_asset_geometry(fields.geometry, boundary)
+        checked = geo.check_asset_geometry(fields.geometry, place.boundary)
         geometry, repaired = geo.to_geojson(checked.geometry), checked.repaired
     photo_name = asset.photo
     if fields.photo:
