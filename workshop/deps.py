@@ -125,22 +125,34 @@ def wrong_code(request: Request) -> None:
     JOIN_CODES.fail_in(database, join_key(request))
 
 
-def code_workshop(code: str, request: Request, db: DbSession) -> Workshop:
-    """Load the workshop a join code names; wrong codes count against the device, and a
-    tablet joined to this workshop is never held back by other devices' wrong codes.
-    The device's participant comes with it in the same SELECT, kept for the request
-    (CurrentParticipant then costs no query and no threadpool hop)."""
-    joined = _participant_cookie(request)
-    token = str(joined.get("t")) if joined is not None else None
+def device_in_workshop(
+    request: Request, db: Session, code: str, cookie: dict | None
+) -> tuple[Workshop, Participant | None]:
+    """The one way a request finds its workshop and participant: the workshop the join
+    code names and this device's participant in it (None when the device's signed cookie
+    is for another workshop, or names nobody), in one SELECT. A wrong code counts
+    against the device (429 once over the budget)."""
+    token = str(cookie.get("t")) if cookie is not None else None
     found = workshop_and_participant(db=db, code=code, token=token)
     if found is None:
         wrong_code(request)
         raise NotFound("join.unknown_code")
     workshop, participant = found
-    if joined is None or joined.get("w") != workshop.id:
+    if cookie is None or cookie.get("w") != workshop.id:
+        participant = None
+    return workshop, participant
+
+
+def code_workshop(code: str, request: Request, db: DbSession) -> Workshop:
+    """Load the workshop a join code names; a tablet joined to this workshop is never held
+    back by other devices' wrong codes. Its participant is kept for the request
+    (CurrentParticipant then costs no query and no threadpool hop)."""
+    cookie = _participant_cookie(request)
+    workshop, participant = device_in_workshop(request, db, code, cookie)
+    if cookie is None or cookie.get("w") != workshop.id:
         JOIN_CODES.check_in(request.app.state.db, join_key(request), db)
     else:
-        request.state.joined = (workshop.id, token, participant)
+        request.state.joined = (workshop.id, str(cookie.get("t")), participant)
     return workshop
 
 
@@ -258,14 +270,9 @@ async def run_tablet_write(
 def tablet_lookup(
     request: Request, db: Session, code: str, cookie: dict
 ) -> tuple[Workshop, Participant]:
-    """CodeWorkshop + CurrentParticipant in one SELECT: same checks and errors. A joined
-    tablet is not rate-limited (another device's wrong codes are theirs); a wrong code
-    counts against this device."""
-    found = workshop_and_participant(db=db, code=code, token=str(cookie.get("t")))
-    if found is None:
-        wrong_code(request)
-        raise NotFound("join.unknown_code")
-    workshop, participant = found
-    if participant is None or cookie.get("w") != workshop.id:
+    """CodeWorkshop + CurrentParticipant for the vote path (`device_in_workshop`): a
+    joined tablet is not rate-limited (another device's wrong codes are theirs)."""
+    workshop, participant = device_in_workshop(request, db, code, cookie)
+    if participant is None:
         raise NotAuthenticated("join.required")
     return workshop, participant
