@@ -6,8 +6,7 @@ from workshop.outcome import DASH
 from workshop.reports.blocks import Block, Col, t, table
 from workshop.reports.view import d, lst
 from workshop.templating import format_datetime_filter
-
-STAGES = ("welcome", "mapping", "proposals", "voting", "satisfaction", "closed")
+from workshop.workshops.service import STAGES
 
 
 def stage_time(row: dict | None) -> str:
