@@ -1,8 +1,6 @@
 """Keep the gettext catalogs complete.
 
     python scripts/i18n_sync.py            # report keys missing from either catalog
-    python scripts/i18n_sync.py --fold     # fold workshop/messages/*.py dicts into the
-                                           # catalogs and empty those dicts
     python scripts/i18n_sync.py --check    # exit 1 if anything is missing or mismatched
 
 Keys used in code and templates are found with Babel's extractors (keywords `_`, `t` and
@@ -12,14 +10,10 @@ the DomainError classes, whose first argument is a message key).
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,73 +31,6 @@ KEYWORDS = {
     "NotAuthenticated": None,
     "Busy": None,
 }
-FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-AREA_DOC = '"""Staged strings for the {name} area (folded into workshop/locale by i18n_sync)."""'
-
-
-def po_path(locale: str) -> Path:
-    return i18n.LOCALE_DIR / i18n.babel_name(locale) / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
-
-
-def read_catalog(locale: str) -> dict[str, str]:
-    path = po_path(locale)
-    if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        return {m.id: m.string for m in read_po(fh) if m.id}
-
-
-def write_catalog(locale: str, texts: dict[str, str]) -> None:
-    catalog = Catalog(
-        locale=i18n.babel_name(locale),
-        domain=i18n.DOMAIN,
-        project="workshop",
-        copyright_holder="the workshop authors",
-        version="0.1.0",
-        charset="utf-8",
-        fuzzy=False,
-    )
-    for key in sorted(texts):
-        catalog.add(key, texts[key])
-    path = po_path(locale)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Fixed dates keep the files stable across runs (no noise in diffs).
-    catalog.creation_date = catalog.revision_date = FIXED_DATE
-    with path.open("wb") as fh:
-        write_po(fh, catalog, width=0, omit_header=False, sort_output=True)
-    # No .mo: workshop/i18n.py reads the .po in memory.
-
-
-def area_modules() -> list:
-    from workshop.messages import AREAS
-
-    return [importlib.reload(a) for a in AREAS]
-
-
-def fold() -> int:
-    """Move every staged area dict into the catalogs; return how many strings moved."""
-    moved = 0
-    catalogs = {loc: read_catalog(loc) for loc in i18n.LOCALES}
-    areas = area_modules()
-    for area in areas:
-        for loc in i18n.LOCALES:
-            staged = i18n._staged(area, loc)
-            catalogs[loc].update(staged)
-            moved += len(staged)
-    # Write the catalogs first: only then empty the area files.
-    for loc, texts in catalogs.items():
-        write_catalog(loc, texts)
-    for area in areas:
-        path = Path(area.__file__)
-        path.write_text(
-            AREA_DOC.format(name=path.stem) + "\n\n"
-            "ZH_CN: dict[str, str] = {}\n"
-            "EN: dict[str, str] = {}\n"
-            "LABELS: dict[str, dict[str, str]] = {}\n"
-            "EN_LABELS: dict[str, dict[str, str]] = {}\n",
-            encoding="utf-8",
-        )
-    return moved
 
 
 def used_keys() -> dict[str, list[str]]:
@@ -149,11 +76,8 @@ def problems() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fold", action="store_true", help="fold staged area dicts")
     parser.add_argument("--check", action="store_true", help="exit 1 on any problem")
     args = parser.parse_args(argv)
-    if args.fold:
-        print(f"folded {fold()} strings into {i18n.LOCALE_DIR}")
     found = problems()
     for line in found:
         print(line)

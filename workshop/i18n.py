@@ -7,9 +7,9 @@ package directory (an installed package may be read-only), and no `.mo` is shipp
 tracked: a `.mo` is used only when its `.po` is absent.
 
 `t(key, **params)` formats a message in the current request's locale (a contextvar set by
-`LocaleMiddleware`); `label(kind, value)` names a domain value. Strings that later branches
-still keep in `workshop/messages/<area>.py` (`ZH_CN`, `EN`, `LABELS`, `EN_LABELS`) are
-staged on top of the catalogs until `scripts/i18n_sync.py` folds them in.
+`LocaleMiddleware`); `label(kind, value)` names a domain value (key `label.<kind>.<value>`).
+`scripts/i18n_sync.py --check` finds keys used in code and templates missing from either
+catalog.
 """
 
 from __future__ import annotations
@@ -96,32 +96,10 @@ TRANSLATIONS: dict[str, Translations] = {}
 MESSAGES: dict[str, dict[str, str]] = {}
 
 
-def _staged(area: Any, locale: str) -> dict[str, str]:
-    """Strings an area file still holds (not folded into the catalogs yet)."""
-    texts: dict[str, str] = {}
-    labels = dict(getattr(area, "LABELS" if locale == DEFAULT_LOCALE else "EN_LABELS", {}) or {})
-    for key, text in (
-        getattr(area, "ZH_CN" if locale == DEFAULT_LOCALE else "EN", {}) or {}
-    ).items():
-        if isinstance(text, dict):  # labels written inside EN: {"kind": {value: text}}
-            labels.setdefault(key, {}).update(text)
-        else:
-            texts[key] = text
-    for kind, names in labels.items():
-        for value, text in names.items():
-            texts[f"label.{kind}.{value}"] = text
-    return texts
-
-
 def reload() -> None:
-    """(Re)load the catalogs, then stage the area files' dicts on top."""
-    from workshop.messages import AREAS
-
+    """(Re)load the catalogs (after a change to the `.po` files, or in tests)."""
     for locale in LOCALES:
-        TRANSLATIONS[locale], catalog = load_translations(locale)
-        for area in AREAS:
-            catalog.update(_staged(area, locale))
-        MESSAGES[locale] = catalog
+        TRANSLATIONS[locale], MESSAGES[locale] = load_translations(locale)
 
 
 reload()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from workshop import i18n
-from workshop.i18n import MESSAGES, label, placeholders, t, use_locale
+from workshop.i18n import MESSAGES, placeholders
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -39,7 +39,7 @@ def test_both_catalogs_hold_the_same_keys_with_the_same_placeholders():
     assert chinese_in_en == ["lang.name.zh-CN"]
 
 
-def test_sync_check_passes_and_folding_nothing_changes_nothing():
+def test_sync_check_passes():
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "i18n_sync.py"), "--check"],
         capture_output=True,
@@ -48,41 +48,6 @@ def test_sync_check_passes_and_folding_nothing_changes_nothing():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 problems" in result.stdout
-
-
-def test_fold_moves_staged_area_strings_into_the_catalogs(tmp_path, monkeypatch):
-    """A later branch's `ZH_CN`/`EN`/`LABELS` dicts end up in the .po files, and the area
-    file is emptied; until then they are served from the staging dicts."""
-    locale_dir = tmp_path / "locale"
-    shutil.copytree(i18n.LOCALE_DIR, locale_dir)
-    area_file = tmp_path / "newarea.py"
-    area_file.write_text(
-        'ZH_CN = {"report.extra": "附加 {n} 项"}\n'
-        'EN = {"report.extra": "{n} extra"}\n'
-        'LABELS = {"colour": {"red": "红色"}}\n'
-        'EN_LABELS = {"colour": {"red": "Red"}}\n',
-        encoding="utf-8",
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    import newarea  # type: ignore[import-not-found]
-
-    monkeypatch.setattr(i18n, "LOCALE_DIR", locale_dir)
-    monkeypatch.setattr("workshop.messages.AREAS", (newarea,))
-    monkeypatch.setattr(i18n_sync, "area_modules", lambda: [newarea])
-    try:
-        i18n.reload()
-        assert t("report.extra", n=2) == "附加 2 项"
-        with use_locale("en"):
-            assert t("report.extra", n=2) == "2 extra" and label("colour", "red") == "Red"
-        assert i18n_sync.fold() == 4
-        po = (locale_dir / "en" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-        assert 'msgid "report.extra"' in po and 'msgstr "{n} extra"' in po
-        assert 'msgid "label.colour.red"' in po
-        assert "ZH_CN: dict[str, str] = {}" in area_file.read_text(encoding="utf-8")
-        assert i18n.load_catalog("zh-CN")["label.colour.red"] == "红色"
-    finally:
-        monkeypatch.undo()
-        i18n.reload()
 
 
 def test_catalogs_are_read_from_the_po_in_memory_without_writing_a_file(tmp_path, monkeypatch):

@@ -29,7 +29,7 @@ ASSET_CLASSES: dict[str, AssetClass] = {
     )
 }
 # Subtypes offered when a community does not set its own (Community.asset_subtypes).
-# Keys are labelled in workshop/messages/assets.py (LABELS["asset_subtype"]).
+# Keys are labelled in the catalogs (`label.asset_subtype.<key>`).
 DEFAULT_SUBTYPES: dict[str, tuple[str, ...]] = {
     "ecological": ("old_tree", "green_space", "trail", "water", "cliff"),
     "cultural": ("historic_building", "memory_place", "craft", "festival", "old_shop"),

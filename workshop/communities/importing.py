@@ -1,8 +1,8 @@
 """Read a community boundary or its base layers from an uploaded file (no HTTP here).
 
 GeoJSON is read with plain json, KML with defusedxml + ElementTree, a zipped Shapefile
-with pyshp. Every problem raises `Invalid` with a message key from
-workshop.messages.communities and the 1-based number of the feature at fault, so the
+with pyshp. Every problem raises `Invalid` with a message key (`community.import.*`)
+and the 1-based number of the feature at fault, so the
 planner knows what to fix. Nothing is stored here: callers save only on success.
 """
 
