@@ -30,16 +30,12 @@ from tests.reports.seed import seed_workshop
 from tests.serverproc import log_in
 from workshop.accounts.models import Planner
 from workshop.assessments import versions
+from workshop.audit.chain import vote_chain_head
+from workshop.audit.checks import verify_bundle_tables
+from workshop.audit.payloads import ChainRows, change_payload, sha256_of
 from workshop.bundle import export_bundle, keys
 from workshop.bundle.service import import_prepared, prepare_import, read_signed_bundle
 from workshop.db import Database, utcnow
-from workshop.proposals.audit import (
-    ChainRows,
-    change_payload,
-    sha256_of,
-    verify_bundle_tables,
-)
-from workshop.proposals.chain import vote_chain_head
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.workshops.models import Participant, Workshop
 

@@ -34,7 +34,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # module → the tests that specify it (fast ones; the whole suite would be hours).
 TARGETS: dict[str, list[str]] = {
-    "workshop.proposals.consensus": [
+    "workshop.voting.consensus": [
         "tests/domain/test_consensus.py",
         "tests/voting/test_decision_rules.py",
     ],
@@ -42,12 +42,17 @@ TARGETS: dict[str, list[str]] = {
         "tests/records/test_points.py",
         "tests/records/test_service_log.py",
     ],
-    "workshop.proposals.voting": [
+    "workshop.voting.casting": [
         "tests/voting/test_voting.py",
         "tests/voting/test_moderation.py",
         "tests/domain/test_meeting.py",
     ],
-    "workshop.proposals.audit": [
+    "workshop.audit.payloads": [
+        "tests/ballots/test_verify.py",
+        "tests/ballots/test_verify_bundle.py",
+        "tests/ballots/test_record.py",
+    ],
+    "workshop.audit.checks": [
         "tests/ballots/test_verify.py",
         "tests/ballots/test_verify_bundle.py",
         "tests/ballots/test_record.py",

@@ -342,11 +342,11 @@ def _print_verdict(name: str, checked: dict, problems: list) -> bool:
 def _verify_bundle(path: str, record_hash: str = "") -> int:
     from pathlib import Path
 
+    from workshop.audit.checks import verify_bundle_tables
     from workshop.bundle.keys import short_fingerprint
     from workshop.bundle.service import read_signed_bundle
     from workshop.errors import DomainError
     from workshop.i18n import t
-    from workshop.proposals.audit import verify_bundle_tables
 
     try:
         manifest, tables, _photos, signer = read_signed_bundle(Path(path).read_bytes())
@@ -384,7 +384,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     From the database (every workshop, or --workshop ID), or from a bundle file.
     """
-    from workshop.proposals.audit import verify_workshop
+    from workshop.audit.checks import verify_workshop
     from workshop.workshops.models import Workshop
 
     if args.bundle:

@@ -31,7 +31,7 @@ def utcnow() -> datetime:
 
 def new_ref() -> str:
     """A random reference that travels with a row between instances (bundles), where the
-    integer id does not: the hash chains name rows by it (workshop.proposals.audit)."""
+    integer id does not: the hash chains name rows by it (workshop.audit)."""
     return secrets.token_hex(8)
 
 

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from workshop.i18n import label, t
-from workshop.proposals.consensus import DecisionRules, Rules, Verdict, share_text
+from workshop.voting.consensus import DecisionRules, Rules, Verdict, share_text
 
 DASH = "—"
 

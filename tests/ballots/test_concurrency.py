@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from workshop.accounts.models import Planner
+from workshop.audit.checks import verify_workshop
 from workshop.proposals import service
-from workshop.proposals.audit import verify_workshop
 from workshop.proposals.models import Vote, VoteChange
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.stages import advance_stage

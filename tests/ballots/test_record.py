@@ -8,9 +8,9 @@ from sqlalchemy import update
 from workshop.assessments import versions
 from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.service import build_content, latest_record
+from workshop.audit.chain import vote_chain_head
+from workshop.audit.checks import verify_workshop
 from workshop.ballots.representativeness import set_population
-from workshop.proposals.audit import verify_workshop
-from workshop.proposals.chain import vote_chain_head
 
 from ..records.helpers import closed_workshop
 

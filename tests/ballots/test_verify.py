@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from workshop.audit.chain import vote_chain_head
+from workshop.audit.checks import verify_workshop
 from workshop.cli import main
 from workshop.config import get_settings
 from workshop.proposals import service
-from workshop.proposals.audit import verify_workshop
-from workshop.proposals.chain import vote_chain_head
 from workshop.proposals.models import Vote, VoteChange
 from workshop.workshops.stages import advance_stage
 

@@ -24,19 +24,15 @@ from workshop import cli
 from workshop.accounts.models import Invitation, Planner
 from workshop.assessments import versions
 from workshop.assessments.review import add_facilitator
+from workshop.audit.chain import seal_record
+from workshop.audit.checks import verify_workshop
+from workshop.audit.payloads import ChainRows, legacy_change_payload, sha256_of
 from workshop.ballots.cards import cancel_card, create_cards, use_card
 from workshop.ballots.models import BallotCard, Population
 from workshop.ballots.representativeness import set_population
 from workshop.bundle import export_bundle, import_bundle
 from workshop.db import Database
 from workshop.proposals import service
-from workshop.proposals.audit import (
-    ChainRows,
-    _legacy_change_payload,
-    sha256_of,
-    verify_workshop,
-)
-from workshop.proposals.chain import seal_record
 from workshop.proposals.models import Proposal, VoteChange
 from workshop.workshops.models import Participant, Workshop
 from workshop.workshops.stages import advance_stage
@@ -276,7 +272,7 @@ def test_entries_hashed_before_refs_still_verify_in_their_database(database):
         prev = None
         for change in rows.changes:  # rewrite the chain as the old code wrote it
             change["prev_hash"] = prev
-            digest = sha256_of(_legacy_change_payload(change))
+            digest = sha256_of(legacy_change_payload(change))
             db.get(VoteChange, change["id"]).prev_hash = prev
             db.get(VoteChange, change["id"]).entry_hash = digest
             prev = digest

@@ -24,14 +24,14 @@ from sqlalchemy import func, select
 from tests.ballots.test_verify_bundle import _meeting
 from tests.factories import make_participant, make_planner, make_workshop
 from workshop.assessments.models import AssessmentRecord
+from workshop.audit.chain import append_change, seal_record
+from workshop.audit.checks import verify_workshop
 from workshop.bundle import export_bundle, import_bundle
 from workshop.bundle.models import WorkshopOrigin
 from workshop.bundle.service import read_bundle
 from workshop.db import Database, utcnow
 from workshop.errors import Invalid
 from workshop.i18n import t, use_locale
-from workshop.proposals.audit import verify_workshop
-from workshop.proposals.chain import append_change, seal_record
 from workshop.proposals.models import Proposal, Vote, VoteChange, VotingRound
 from workshop.workshops.models import Workshop
 
@@ -342,7 +342,7 @@ def test_a_forgery_names_the_entry_and_does_not_block_the_original(
     meeting_bundle, template_db, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     """One vote rewritten and every later hash recomputed: the sealed head gives it away."""
-    from workshop.proposals.audit import ChainRows, change_payload, sha256_of
+    from workshop.audit.payloads import ChainRows, change_payload, sha256_of
 
     members = _members(meeting_bundle)
     tables = read_bundle(meeting_bundle)[1]

@@ -18,13 +18,13 @@ from tests.ballots.test_verify_bundle import _meeting
 from tests.bundle.test_bundle_chains import UNCHAINED, _other_value
 from tests.factories import make_planner
 from workshop import cli
+from workshop.audit.checks import verify_workshop
 from workshop.bundle import export_bundle, import_bundle, keys
 from workshop.bundle.models import WorkshopOrigin
 from workshop.bundle.service import read_signed_bundle
 from workshop.bundle.trust import enrol, revoke
 from workshop.db import Database
 from workshop.errors import Invalid
-from workshop.proposals.audit import verify_workshop
 from workshop.workshops.models import Workshop
 
 

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 
 from workshop.assessments.models import AssessmentRecord
 from workshop.assets.models import Asset, AssetSupport
+from workshop.audit.checks import verify_workshop
 from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.cli import DEMO_PASSWORD, DEMO_USER, load_demo, main
 from workshop.config import get_settings
 from workshop.demo import meeting_data
-from workshop.proposals.audit import verify_workshop
 from workshop.proposals.models import Proposal, ProposalAsset, VoteChange, VotingRound
-from workshop.proposals.tally import tally, voters_by_source
 from workshop.service_log.models import ServiceLogEntry
+from workshop.voting.tally import tally, voters_by_source
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 
 TABLES = (Workshop, Participant, Asset, AssetSupport, Proposal, VoteChange, AssessmentRecord,

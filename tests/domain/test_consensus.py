@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop.proposals.consensus import (
+from workshop.voting.consensus import (
     NO_GROUP,
     SIGNIFICANCE_MIN_SAMPLE,
     DecisionRules,
@@ -30,7 +30,7 @@ from workshop.proposals.consensus import (
     significant_majority,
     support_share,
 )
-from workshop.proposals.rules import WorkshopRules, form_share
+from workshop.voting.rules import WorkshopRules, form_share
 
 G = GroupCounts
 

@@ -245,8 +245,8 @@ def test_satisfaction_answer_can_be_changed_once_per_person(db):
 
 
 def test_consensus_by_proposal_reads_groups_from_the_vote_rows(db):
-    from workshop.proposals.consensus import Verdict
     from workshop.proposals.service import consensus_by_proposal
+    from workshop.voting.consensus import Verdict
 
     workshop, (a, b, c) = _voting_workshop(db)
     old = [make_participant(db, workshop, group="老年居民") for _ in range(4)]

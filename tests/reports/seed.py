@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tests.factories import make_participant, make_workshop
 from workshop.accounts.models import Planner
 from workshop.assets.models import Asset, AssetSupport
-from workshop.proposals.chain import append_change
+from workshop.audit.chain import append_change
 from workshop.proposals.models import Proposal, Vote, VotingRound
 from workshop.workshops.models import SatisfactionResponse, Workshop
 from workshop.workshops.stages import advance_stage

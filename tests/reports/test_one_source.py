@@ -25,7 +25,7 @@ from workshop.accounts.models import Planner
 from workshop.ballots.representativeness import set_population
 from workshop.outcome import percent
 from workshop.proposals.models import Proposal, Vote, VotingRound
-from workshop.proposals.rules import WorkshopRules, save_rules
+from workshop.voting.rules import WorkshopRules, save_rules
 from workshop.workshops.stages import advance_stage
 
 OLD, YOUNG, SHOP = "老年居民", "中青年居民", "商户"
@@ -210,7 +210,7 @@ def test_percent_rounds_half_up_everywhere() -> None:
 def test_rule_sentences_follow_the_rule_that_decides() -> None:
     from workshop.i18n import use_locale
     from workshop.outcome import decision_rule_sentence
-    from workshop.proposals.consensus import DecisionRules, decide
+    from workshop.voting.consensus import DecisionRules, decide
 
     with use_locale("zh-CN"):
         cast = decision_rule_sentence(DecisionRules())
@@ -233,7 +233,7 @@ def test_rule_sentences_follow_the_rule_that_decides() -> None:
 def test_every_verdict_has_a_name_and_a_meaning_in_both_languages() -> None:
     from workshop.i18n import MESSAGES
     from workshop.outcome import VERDICTS, verdict_glossary
-    from workshop.proposals.consensus import Verdict
+    from workshop.voting.consensus import Verdict
 
     assert set(VERDICTS) == {v.value for v in Verdict}
     for locale in ("zh-CN", "en"):

@@ -41,7 +41,7 @@ def test_support_sent_twice_is_one_vote(client, database):
 
 
 def test_agree_choice_sent_twice_is_one_vote(client, database):
-    from workshop.proposals.rounds import close_round, start_round
+    from workshop.voting.rounds import close_round, start_round
     from workshop.workshops.models import Workshop
 
     code, pid = _voting(database)

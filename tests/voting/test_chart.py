@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.proposals.tally import TallyRow
 from workshop.proposals.views import CHART_WIDTH, chart
+from workshop.voting.tally import TallyRow
 
 
 def _row(pid: int, **fields) -> TallyRow:

@@ -12,7 +12,7 @@ from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.service import create_record
 from workshop.db import utcnow
 from workshop.proposals import service
-from workshop.proposals.consensus import NO_GROUP, GroupCounts, Verdict
+from workshop.voting.consensus import NO_GROUP, GroupCounts, Verdict
 from workshop.workshops.models import Workshop
 from workshop.workshops.stages import advance_stage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.proposals.consensus import (
+from workshop.voting.consensus import (
     DecisionRules,
     competition_ranks,
     decide,

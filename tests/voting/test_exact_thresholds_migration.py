@@ -12,8 +12,8 @@ from sqlalchemy import create_engine
 from workshop.assessments.service import build_content, create_record
 from workshop.db import Database, utcnow
 from workshop.migrate import alembic_config, upgrade
-from workshop.proposals.consensus import Rules
-from workshop.proposals.rules import WorkshopRules, rules_of, save_rules
+from workshop.voting.consensus import Rules
+from workshop.voting.rules import WorkshopRules, rules_of, save_rules
 
 from ..factories import make_workshop
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from workshop.proposals.models import ModerationEvent, Proposal, Vote, VotingRound, VotingRules
-from workshop.proposals.rules import rules_of
+from workshop.voting.rules import rules_of
 from workshop.workshops.models import Workshop
 
 from ..factories import make_workshop

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
 from workshop.proposals import service
-from workshop.proposals.consensus import DecisionRules, Rules, Verdict
 from workshop.proposals.models import Vote, VoteChange
-from workshop.proposals.rules import WorkshopRules
+from workshop.voting.consensus import DecisionRules, Rules, Verdict
+from workshop.voting.rules import WorkshopRules
 from workshop.workshops.stages import advance_stage
 
 from ..factories import make_participant, make_workshop
@@ -210,7 +210,7 @@ def test_each_method_allows_exactly_its_values():
     """Approval 0/1, agree −1/0/1, dots 0…k; more dots than k is its own refusal."""
     from workshop.errors import Conflict, Invalid
     from workshop.proposals.models import VotingRound
-    from workshop.proposals.voting import _check_value
+    from workshop.voting.casting import _check_value
 
     allowed = {"approval": {0, 1}, "agree": {-1, 0, 1}, "dots": {0, 1, 2, 3}}
     for method, values in allowed.items():

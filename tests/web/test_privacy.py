@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from workshop import cli
 from workshop.assets.models import Asset
+from workshop.audit.checks import verify_workshop
 from workshop.deps import PARTICIPANT_COOKIE
-from workshop.proposals.audit import verify_workshop
 from workshop.proposals.models import Vote
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
 

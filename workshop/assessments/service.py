@@ -20,21 +20,21 @@ from sqlalchemy.orm import Session
 from workshop.assessments.models import AssessmentRecord
 from workshop.assets.classes import ASSET_CLASSES
 from workshop.assets.features import assets_of, counts_by_class
+from workshop.audit.chain import vote_chain_head
 from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.db import utcnow
 from workshop.errors import NotFound
 from workshop.i18n import REPORT_LOCALE, label, t, use_locale
-from workshop.proposals.chain import vote_chain_head
-from workshop.proposals.consensus import (
+from workshop.proposals.service import consensus_by_proposal, tally
+from workshop.voting.consensus import (
     NO_GROUP,
     SIGNIFICANCE_MIN_SAMPLE,
     Assessment,
     share_text,
 )
-from workshop.proposals.rounds import current_round
-from workshop.proposals.rules import rules_of
-from workshop.proposals.service import consensus_by_proposal, tally
-from workshop.proposals.tally import SOURCES, voters_by_source
+from workshop.voting.rounds import current_round
+from workshop.voting.rules import rules_of
+from workshop.voting.tally import SOURCES, voters_by_source
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import (
     participants_by_group,
@@ -168,7 +168,7 @@ def _build_content(*, db: Session, workshop: Workshop) -> dict:
         ],
         "representativeness": represented,
         "vote_sources": voters_by_source(db=db, workshop=workshop),
-        # record_hash is filled in when the version is finalised (proposals.audit).
+        # record_hash is filled in when the version is finalised (workshop.audit).
         "audit": {"vote_chain_head": vote_chain_head(db, workshop.id), "record_hash": None},
         "satisfaction": satisfaction_summary(db=db, workshop=workshop)
         | {"comments": satisfaction_comments(db=db, workshop=workshop)},

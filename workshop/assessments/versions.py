@@ -23,12 +23,12 @@ from workshop.assessments.service import (
     consensus_changes,
     latest_record,
 )
+from workshop.audit.chain import seal_record
 from workshop.db import utcnow
 from workshop.errors import Conflict, Invalid, NotFound
 from workshop.followup.service import adopted_ids, community_followup
 from workshop.i18n import REPORT_LOCALE, use_locale
 from workshop.live.broker import announce
-from workshop.proposals.chain import seal_record
 from workshop.service_log.service import record_assessment
 from workshop.workshops.models import Workshop
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from workshop.audit.checks import verify_workshop
 from workshop.ballots import service
 from workshop.ballots.cards import pretty
 from workshop.ballots.pdf import cards_pdf
@@ -23,11 +24,10 @@ from workshop.deps import (
 )
 from workshop.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from workshop.i18n import t
-from workshop.proposals.audit import verify_workshop
 from workshop.proposals.moderation import open_proposals
-from workshop.proposals.rounds import current_round
 from workshop.ratelimit import JOIN_CODES
 from workshop.templating import go_to, public_base, render
+from workshop.voting.rounds import current_round
 from workshop.web import wants_json
 from workshop.workshops.models import Workshop
 

@@ -13,8 +13,8 @@ from workshop.ballots.representativeness import (
     under_represented,
 )
 from workshop.errors import Invalid
-from workshop.proposals.rounds import current_round
-from workshop.proposals.voting import record_ballot
+from workshop.voting.casting import record_ballot
+from workshop.voting.rounds import current_round
 from workshop.workshops.models import Workshop
 
 MAX_POSTER_DOTS = 500

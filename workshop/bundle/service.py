@@ -40,13 +40,14 @@ from sqlalchemy.orm import Session
 
 import workshop.models  # noqa: F401 - every table in the metadata
 from workshop.assets import photos as asset_photos
+from workshop.audit.checks import verify_bundle_tables
+from workshop.audit.payloads import rewrite_content_ids
 from workshop.ballots.cards import new_card_code
 from workshop.bundle import keys
 from workshop.bundle.models import TrustedKey, WorkshopOrigin
 from workshop.bundle.planners import map_planners, record_names
 from workshop.db import Base, utcnow
 from workshop.errors import Invalid
-from workshop.proposals.audit import rewrite_content_ids, verify_bundle_tables
 from workshop.workshops.models import Workshop
 from workshop.workshops.service import new_join_code
 

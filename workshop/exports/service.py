@@ -1,7 +1,7 @@
 """Build the export tables and write them as GeoJSON, CSV (UTF-8 BOM) and XLSX.
 
 The proposals and votes tables count yes / no / abstain, shares, pass and verdict with the
-same tally the record and the report are built from (`proposals.tally.tally`), so an
+same tally the record and the report are built from (`voting.tally.tally`), so an
 export reconciles with the report: for approval and dots, "no" is everyone else who voted
 in the round. Codes and their labels sit side by side; headers and labels follow the
 request's language; how values are written is `workshop.exports.sheets`.
@@ -22,7 +22,7 @@ from workshop.exports.sheets import Share, csv_bytes, defuse, text_value, xlsx_b
 from workshop.i18n import label, t
 from workshop.outcome import passed_label, verdict_label
 from workshop.proposals.models import Proposal, VotingRound
-from workshop.proposals.tally import TallyRow, tally
+from workshop.voting.tally import TallyRow, tally
 from workshop.workshops.models import Workshop
 
 # table -> column keys, the only columns an export ever carries (headers: export.col.<key>).

@@ -24,10 +24,10 @@ from workshop.deps import (
 from workshop.errors import DomainError, Invalid
 from workshop.i18n import t
 from workshop.proposals import service, views
-from workshop.proposals.consensus import DecisionRules, Rules
 from workshop.proposals.models import Vote
-from workshop.proposals.rules import WorkshopRules, form_share
 from workshop.templating import go_to, is_htmx, partial_or_back, render
+from workshop.voting.consensus import DecisionRules, Rules
+from workshop.voting.rules import WorkshopRules, form_share
 from workshop.workshops.models import Participant, Workshop
 
 router = APIRouter()

@@ -1,14 +1,14 @@
 """Proposals and voting: the one import point for routes and other areas.
 
-The work is split by concern: moderation.py (proposals and their history), rounds.py
-(opening and closing rounds), voting.py (votes, budgets, audit), tally.py (results,
-decisions, verdicts), rules.py (a workshop's rules). `tally`, `consensus_by_proposal`
-and `DEFAULT_RULES` keep the names the assessment record reads.
+The work is split by concern: moderation.py here (proposals and their history); in
+workshop.voting, rounds.py (opening and closing rounds), casting.py (votes, budgets,
+audit), tally.py (results, decisions, verdicts), rules.py (a workshop's rules).
+`tally`, `consensus_by_proposal` and `DEFAULT_RULES` keep the names the assessment
+record reads.
 """
 
 from __future__ import annotations
 
-from workshop.proposals.consensus import Rules
 from workshop.proposals.moderation import (
     all_proposals,
     edit_proposal,
@@ -21,17 +21,7 @@ from workshop.proposals.moderation import (
     submit_proposal,
     withdraw_proposal,
 )
-from workshop.proposals.rounds import (
-    close_round,
-    current_round,
-    open_round,
-    rounds_of,
-    set_results_hidden,
-    start_round,
-)
-from workshop.proposals.rules import WorkshopRules, rules_of, save_rules
-from workshop.proposals.tally import TallyRow, consensus_by_proposal, tally
-from workshop.proposals.voting import (
+from workshop.voting.casting import (
     CHOICES,
     cast_choice,
     cast_vote,
@@ -45,6 +35,17 @@ from workshop.proposals.voting import (
     supported_ids,
     vote_changes,
 )
+from workshop.voting.consensus import Rules
+from workshop.voting.rounds import (
+    close_round,
+    current_round,
+    open_round,
+    rounds_of,
+    set_results_hidden,
+    start_round,
+)
+from workshop.voting.rules import WorkshopRules, rules_of, save_rules
+from workshop.voting.tally import TallyRow, consensus_by_proposal, tally
 
 # The defaults; a workshop's own rules come from rules_of(db=, workshop=).
 DEFAULT_RULES = Rules()

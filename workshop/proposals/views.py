@@ -16,7 +16,7 @@ from workshop.ballots.representativeness import representativeness, under_repres
 from workshop.i18n import label, t
 from workshop.proposals import service
 from workshop.proposals.models import Vote, VoteChange, VotingRound
-from workshop.proposals.tally import TallyRow, voters_by_source
+from workshop.voting.tally import TallyRow, voters_by_source
 from workshop.workshops.models import Participant, Workshop
 
 CHART_ROWS = 8
