@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from workshop.accounts.models import Planner
 from workshop.assessments import versions
 from workshop.assets.service import AssetFields, add_asset, support_asset
-from workshop.ballots.representativeness import set_population
 from workshop.communities.models import Community
 from workshop.config import MAPS_DIR
 from workshop.db import utcnow
 from workshop.proposals.service import cast_vote, record_ballot, submit_proposal
 from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.representativeness import set_population
 from workshop.workshops.service import create_workshop, join, rate_service
 from workshop.workshops.stages import advance_stage
 

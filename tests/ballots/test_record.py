@@ -10,7 +10,7 @@ from workshop.assessments.models import AssessmentRecord
 from workshop.assessments.service import build_content, latest_record
 from workshop.audit.chain import vote_chain_head
 from workshop.audit.checks import verify_workshop
-from workshop.ballots.representativeness import set_population
+from workshop.workshops.representativeness import set_population
 
 from ..records.helpers import closed_workshop
 

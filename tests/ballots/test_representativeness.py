@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.ballots.representativeness import (
+from workshop.errors import Invalid
+from workshop.workshops.representativeness import (
     compare,
     representativeness,
     set_population,
     under_represented,
 )
-from workshop.errors import Invalid
 from workshop.workshops.service import join
 
 from ..factories import make_workshop

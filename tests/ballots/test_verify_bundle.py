@@ -29,12 +29,12 @@ from workshop.audit.checks import verify_workshop
 from workshop.audit.payloads import ChainRows, legacy_change_payload, sha256_of
 from workshop.ballots.cards import cancel_card, create_cards, use_card
 from workshop.ballots.models import BallotCard, Population
-from workshop.ballots.representativeness import set_population
 from workshop.bundle import export_bundle, import_bundle
 from workshop.db import Database
 from workshop.proposals import service
 from workshop.proposals.models import Proposal, VoteChange
 from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.representativeness import set_population
 from workshop.workshops.stages import advance_stage
 
 from ..factories import make_participant, make_planner, make_workshop

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from workshop.assessments.models import AssessmentRecord
 from workshop.assets.models import Asset, AssetSupport
 from workshop.audit.checks import verify_workshop
-from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.cli import DEMO_PASSWORD, DEMO_USER, load_demo, main
 from workshop.config import get_settings
 from workshop.demo import meeting_data
@@ -18,6 +17,7 @@ from workshop.proposals.models import Proposal, ProposalAsset, VoteChange, Votin
 from workshop.service_log.models import ServiceLogEntry
 from workshop.voting.tally import tally, voters_by_source
 from workshop.workshops.models import Participant, SatisfactionResponse, Workshop
+from workshop.workshops.representativeness import representativeness, under_represented
 
 TABLES = (Workshop, Participant, Asset, AssetSupport, Proposal, VoteChange, AssessmentRecord,
           ServiceLogEntry)  # fmt: skip

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from tests.factories import make_participant, make_workshop
 from tests.reports.test_render import _pdf_text, _squash
 from workshop.accounts.models import Planner
-from workshop.ballots.representativeness import set_population
 from workshop.outcome import percent
 from workshop.proposals.models import Proposal, Vote, VotingRound
 from workshop.voting.rules import WorkshopRules, save_rules
+from workshop.workshops.representativeness import set_population
 from workshop.workshops.stages import advance_stage
 
 OLD, YOUNG, SHOP = "老年居民", "中青年居民", "商户"

@@ -21,7 +21,6 @@ from workshop.assessments.models import AssessmentRecord
 from workshop.assets.classes import ASSET_CLASSES
 from workshop.assets.features import assets_of, counts_by_class
 from workshop.audit.chain import vote_chain_head
-from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.db import utcnow
 from workshop.errors import NotFound
 from workshop.i18n import REPORT_LOCALE, label, t, use_locale
@@ -36,6 +35,7 @@ from workshop.voting.rounds import current_round
 from workshop.voting.rules import rules_of
 from workshop.voting.tally import SOURCES, voters_by_source
 from workshop.workshops.models import Workshop
+from workshop.workshops.representativeness import representativeness, under_represented
 from workshop.workshops.service import (
     participants_by_group,
     satisfaction_comments,

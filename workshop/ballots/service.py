@@ -6,16 +6,16 @@ from sqlalchemy.orm import Session
 
 from workshop.accounts.models import Planner
 from workshop.ballots.cards import cancel_card, card_by_code, cards_of, create_cards, use_card
-from workshop.ballots.representativeness import (
+from workshop.errors import Invalid
+from workshop.voting.casting import record_ballot
+from workshop.voting.rounds import current_round
+from workshop.workshops.models import Workshop
+from workshop.workshops.representativeness import (
     population_of,
     representativeness,
     set_population,
     under_represented,
 )
-from workshop.errors import Invalid
-from workshop.voting.casting import record_ballot
-from workshop.voting.rounds import current_round
-from workshop.workshops.models import Workshop
 
 MAX_POSTER_DOTS = 500
 

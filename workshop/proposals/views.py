@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workshop.assets.features import assets_of
-from workshop.ballots.representativeness import representativeness, under_represented
 from workshop.i18n import label, t
 from workshop.proposals import service
 from workshop.proposals.models import Vote, VoteChange, VotingRound
 from workshop.voting.tally import TallyRow, voters_by_source
 from workshop.workshops.models import Participant, Workshop
+from workshop.workshops.representativeness import representativeness, under_represented
 
 CHART_ROWS = 8
 CHART_WIDTH = 640
