@@ -244,7 +244,8 @@ def test_service_can_be_logged_only_in_a_community_one_serves(app, database):
     entry = {"community_id": community_id, "date": "2026-11-20",
              "work_function": "communication", "hours": "2", "summary": "走访居民"}  # fmt: skip
     bob = login(app, "bob")
-    assert name not in bob.get("/console/service-log").text
+    page = bob.get("/console/service-log").text
+    assert name not in page and "还没有可以记录服务的社区" in page  # says why, no empty form
     refused = bob.post("/console/service-log", data=entry, headers={"Accept": "application/json"})
     assert refused.status_code == 403 and "服务协议" in refused.json()["detail"]
     assert demo_state(database) == before
