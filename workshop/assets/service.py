@@ -26,6 +26,19 @@ from workshop.assets.classes import (
     OffersSubtypes,
     subtypes_for,
 )
+
+# Moved to assets.classes and assets.features (issue 20); importable from here as before.
+from workshop.assets.classes import DEFAULT_SUBTYPES as DEFAULT_SUBTYPES
+from workshop.assets.classes import AssetClass as AssetClass
+from workshop.assets.classes import set_subtypes as set_subtypes
+from workshop.assets.features import AssetRow as AssetRow
+from workshop.assets.features import AssetStats as AssetStats
+from workshop.assets.features import asset_stats as asset_stats
+from workshop.assets.features import assets_by_class as assets_by_class
+from workshop.assets.features import assets_of as assets_of
+from workshop.assets.features import contributor_count as contributor_count
+from workshop.assets.features import counts_by_class as counts_by_class
+from workshop.assets.features import feature_collection as feature_collection
 from workshop.assets.models import Asset, AssetContributor, AssetSupport
 from workshop.communities.models import Community
 from workshop.errors import Conflict, Forbidden, Invalid, NotFound
