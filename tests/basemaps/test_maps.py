@@ -58,6 +58,23 @@ def test_local_pack_is_a_relative_tile_layer_without_duplicate_vectors():
     assert names == {"boundary"}  # the raster already shows buildings and roads
 
 
+def test_tile_layers_never_search_the_provider_catalogue(monkeypatch):
+    """folium looks a plain URL up among xyzservices' providers (~5 ms a map, on every
+    projector and tablet page); our tile layers skip that and keep every placeholder."""
+    import xyzservices
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"searched the provider catalogue for {name!r}")
+
+    monkeypatch.setattr(xyzservices.providers, "query_name", refuse)
+    url = "https://t{s}.example.com/{z}/{x}/{y}{r}.png?style={style}"
+    online = community_map(community({"kind": "xyz", "url": url, "attribution": "示例"}))
+    (tiles,) = layers(online, folium.TileLayer)
+    assert tiles.tiles == url and tiles.options["attribution"] == "示例"
+    pack = community_map(community({"kind": "tiles", "pack": "demo", "attribution": "示例"}))
+    assert layers(pack, folium.TileLayer)[0].tiles == "/tiles/demo/{z}/{x}/{y}.png"
+
+
 def test_missing_pack_falls_back_to_vector_layers():
     m = community_map(community({"kind": "tiles", "pack": "nosuchpack"}))
     assert layers(m, folium.TileLayer) == []
