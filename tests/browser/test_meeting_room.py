@@ -132,7 +132,10 @@ def test_stage_change_swaps_in_place_keeping_fullscreen_drafts_and_prefs(server,
     assert projector.evaluate("window.__same_page === true")
     assert projector.evaluate("!!document.fullscreenElement")
     expect(tablet.locator("html")).to_have_class(re.compile("pref-large-text"))
-    assert tablet.evaluate("window.scrollY") == 200  # the resident's place on the page
+    # The resident's place on the page, not the top. Not to the pixel: when something
+    # lands above the fold after the swap (a late partial), Chromium's scroll anchoring
+    # keeps what the resident was reading in place, and scrollY moves with it (seen: 225).
+    assert abs(tablet.evaluate("window.scrollY") - 200) <= 60
     # The unsent name is not lost: the tablet shows it as a draft.
     leftover = tablet.locator("#draft-leftover")
     expect(leftover).to_be_visible()
