@@ -32,7 +32,9 @@ def _form_context(db: Session, planner: Planner, keep: int | None = None) -> dic
     records = service.finalised_records_of(db=db, workshops=workshops)
     titles = {w.id: w.title for w in workshops}
     return {
-        "communities": service.communities_to_log(db=db, planner=planner, keep=keep),
+        "communities": service.communities_to_log(
+            db=db, planner=planner, workshops=workshops, keep=keep
+        ),
         "functions": WORK_FUNCTIONS,
         "evidence": [(f"w:{w.id}", f"{w.date.isoformat()} {w.title}") for w in workshops]
         + [

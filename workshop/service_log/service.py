@@ -136,11 +136,11 @@ def finalised_records_of(*, db: Session, workshops: list[Workshop]) -> list[Asse
 
 
 def communities_to_log(
-    *, db: Session, planner: Planner, keep: int | None = None
+    *, db: Session, planner: Planner, workshops: list[Workshop], keep: int | None = None
 ) -> list[Community]:
-    """The communities this planner may log service in (`keep`: an edited entry's)."""
-    workshop_ids = [w.id for w in my_workshops(db=db, planner=planner)]
-    return city.loggable_communities(db, planner, workshop_ids, keep)
+    """The communities this planner may log service in; `workshops`: theirs
+    (`my_workshops`), `keep`: an edited entry's community."""
+    return city.loggable_communities(db, planner, [w.id for w in workshops], keep)
 
 
 def _parse(db: Session, planner: Planner, form: EntryForm, keep: int | None = None) -> dict:
@@ -152,7 +152,8 @@ def _parse(db: Session, planner: Planner, form: EntryForm, keep: int | None = No
         raise Invalid("log.date_out_of_range")
     if db.get(Community, form.community_id) is None:
         raise NotFound("community.not_found")
-    served = communities_to_log(db=db, planner=planner, keep=keep)
+    mine = my_workshops(db=db, planner=planner)
+    served = communities_to_log(db=db, planner=planner, workshops=mine, keep=keep)
     if form.community_id not in {c.id for c in served}:
         raise Forbidden("log.community_not_served")
     if form.work_function not in WORK_FUNCTIONS:
@@ -179,7 +180,7 @@ def _parse(db: Session, planner: Planner, form: EntryForm, keep: int | None = No
         raise Invalid("field.too_long", limit=MEDIA_MAX)
     if special and not media:
         raise Invalid("log.media_required")
-    workshop_id, assessment_id = _evidence(db, planner, form.evidence)
+    workshop_id, assessment_id = _evidence(db, mine, form.evidence)
     return {
         "date": on,
         "community_id": form.community_id,
@@ -193,13 +194,13 @@ def _parse(db: Session, planner: Planner, form: EntryForm, keep: int | None = No
     }
 
 
-def _evidence(db: Session, planner: Planner, value: str) -> tuple[int | None, int | None]:
+def _evidence(db: Session, mine: list[Workshop], value: str) -> tuple[int | None, int | None]:
     if not value:
         return None, None
     kind, _, raw = value.partition(":")
     if kind not in ("w", "a") or not raw.isdigit():
         raise Invalid("log.evidence_invalid")
-    allowed = {w.id for w in my_workshops(db=db, planner=planner)}
+    allowed = {w.id for w in mine}
     if kind == "w":
         if int(raw) not in allowed:
             raise Invalid("log.evidence_invalid")
