@@ -16,14 +16,15 @@ from workshop.i18n import label
 from workshop.workshops.models import Participant, Workshop
 
 
-def assets_of(*, db: Session, workshop: Workshop) -> list[Asset]:
-    """Return the workshop's assets on the map (merged duplicates left out)."""
+def assets_of(*, db: Session, workshop: Workshop, hidden: bool = False) -> list[Asset]:
+    """Return the workshop's assets on the map, or with `hidden` the ones the planner
+    hid from it (merged duplicates left out either way)."""
     stmt = (
         select(Asset)
         .where(
             Asset.workshop_id == workshop.id,
             Asset.merged_into_id.is_(None),
-            Asset.hidden.is_(False),
+            Asset.hidden.is_(hidden),
         )
         .order_by(Asset.id)
     )

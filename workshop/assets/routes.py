@@ -427,7 +427,7 @@ def _panel(request: Request, db: DbSession, workshop: Workshop, **extra: Any) ->
         "asset_rows": features.assets_by_class(db=db, workshop=workshop),
         "asset_classes": classes.ASSET_CLASSES,
         "asset_subtypes": classes.subtypes_for(workshop.community),
-        "hidden_assets": service.hidden_assets(db=db, workshop=workshop),
+        "hidden_assets": features.assets_of(db=db, workshop=workshop, hidden=True),
         **extra,
     }
     return render(request, "assets/_console_assets.html", context)

@@ -384,19 +384,6 @@ def set_hidden(*, db: Session, workshop: Workshop, asset_id: int, hidden: bool) 
     return asset
 
 
-def hidden_assets(*, db: Session, workshop: Workshop) -> list[Asset]:
-    stmt = (
-        select(Asset)
-        .where(
-            Asset.workshop_id == workshop.id,
-            Asset.merged_into_id.is_(None),
-            Asset.hidden.is_(True),
-        )
-        .order_by(Asset.id)
-    )
-    return list(db.scalars(stmt))
-
-
 def photo_of(*, db: Session, workshop: Workshop, asset_id: int, photos_dir: Path) -> Path:
     """Return the stored photo file of an asset of this workshop (merged ones too)."""
     asset = db.get(Asset, asset_id)
