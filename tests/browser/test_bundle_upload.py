@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from .pages import log_in_as_demo
+
 pytestmark = pytest.mark.browser
 
 FINISHED = """
@@ -40,11 +42,7 @@ def test_bundle_upload_shows_progress_then_the_result(server, browser, shot, tmp
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "demo")
-    page.fill("input[name=password]", "demo-planner")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console")
+    log_in_as_demo(page, base)
     bundle = page.request.get(f"{base}/console/workshops/{finished}/bundle.zip")
     assert bundle.status == 200
     (tmp_path / "meeting.zip").write_bytes(bundle.body())

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from workshop.communities.models import Community
 from workshop.db import Database
 
+from .pages import log_in_as_demo
+
 pytestmark = pytest.mark.browser
 
 
@@ -22,11 +24,7 @@ def test_planner_draws_a_new_boundary(server, browser, shot, settings) -> None: 
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{server.base_url}/login")
-    page.fill("input[name=username]", "demo")
-    page.fill("input[name=password]", "demo-planner")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console")
+    log_in_as_demo(page, server.base_url)
     page.goto(f"{server.base_url}/console/communities/{community_id}/edit")
     page.wait_for_selector("#community-map .leaflet-draw-draw-polygon")
     shot(page, "community-edit-before")

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import shape
 
+from .pages import log_in_as_demo
+
 pytestmark = pytest.mark.browser
 DEMO = Path(__file__).resolve().parents[2] / "maps" / "demo"
 
@@ -40,11 +42,7 @@ def test_import_from_the_community_page_and_see_it_on_the_maps(server, browser, 
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     failed: list[str] = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-    page.goto(f"{server.base_url}/login")
-    page.fill("input[name=username]", "demo")
-    page.fill("input[name=password]", "demo-planner")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console")
+    log_in_as_demo(page, server.base_url)
 
     page.goto(f"{server.base_url}/console/communities/1")
     page.get_by_role("link", name="导入资产到底册").click()

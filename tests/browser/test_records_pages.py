@@ -18,6 +18,7 @@ from workshop.service_log import service as log
 
 from ..factories import make_planner
 from ..records.helpers import SAMPLE_SPATIAL, closed_workshop
+from .pages import log_in_as_demo
 
 pytestmark = pytest.mark.browser
 
@@ -81,11 +82,7 @@ def _open(page, url: str) -> None:  # type: ignore[no-untyped-def]
 def test_records_pages_show_reviews_entries_points_and_progress(server, browser, settings):
     ws_id, community_id = _arrange(settings.database_url)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{server.base_url}/login")
-    page.fill("input[name=username]", "demo")
-    page.fill("input[name=password]", "demo-planner")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console")
+    log_in_as_demo(page, server.base_url)
 
     _open(page, f"{server.base_url}/console/workshops/{ws_id}/assessment")
     assert page.get_by_text("三师会商：居民意见与专业评审对照").is_visible()
