@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import workshop.text  # noqa: F401 - installs the NUL guard on every session's flush
 from workshop.bodyguard import BodyGuardMiddleware
 from workshop.bundle import keys
+from workshop.bundle.service import shutdown_import_pool
 from workshop.config import STATIC_DIR, Settings, get_settings
 from workshop.db import Database
 from workshop.errors import Busy, DomainError, NotAuthenticated
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         yield
         if listener is not None:
             await listener.stop()
+        shutdown_import_pool()
         app.state.db.dispose()
 
     # No Swagger UI or ReDoc: both load scripts from a CDN, and meeting rooms are offline.

@@ -718,6 +718,16 @@ def _prepare_or_error(data: bytes) -> tuple[str, Any]:
         return "error", (type(exc).__name__, exc.key, params)
 
 
+def shutdown_import_pool() -> None:
+    """Stop the import's worker process, if one was started. The server calls this as it
+    shuts down: uvicorn re-raises the SIGTERM it caught once it has shut down, so the
+    process ends by that signal and atexit never runs; the worker would be left behind."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None
+
+
 def prepare_import_elsewhere(data: bytes) -> Prepared:
     """`prepare_import` in a worker process: reading JSON and hashing 20,000 entries holds
     the GIL, and in a thread of the server it would slow every other request."""
@@ -732,7 +742,7 @@ def prepare_import_elsewhere(data: bytes) -> Prepared:
         import atexit
 
         _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        atexit.register(_POOL.shutdown)  # before interpreter teardown: no stray worker
+        atexit.register(shutdown_import_pool)  # the CLI; the server shuts it in its lifespan
     try:
         outcome, value = _POOL.submit(_prepare_or_error, data).result()
     except BrokenProcessPool:  # the worker died (out of memory?): once more, here
